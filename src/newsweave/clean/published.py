@@ -1,0 +1,85 @@
+"""Publication dates for articles whose metadata has none, read from the text.
+
+An article is written on or after the latest day it names ("on Sunday, 7 November", "UN News
+November 8"). A date without a year takes it from the weekday when one is given (7 November is a
+Sunday in 2021), else from the dated articles of the same run, else stays unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from ..model import Article, replace
+from .rules import MONTHS, WEEKDAYS
+
+_MONTH_NUM = {
+    name: i
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")], 1)
+    for name in names
+}
+_WEEKDAY_NUM = {d: i for i, d in enumerate(WEEKDAYS.split("|"))}
+
+DATE_IN_TEXT = re.compile(
+    rf"\b(?:(?P<wd>{WEEKDAYS}),?\s+(?:the\s+)?)?"
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTHS})\.?|"
+    rf"(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+    rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?",
+    re.I,
+)
+
+
+def dates_in_text(text: str, context_year: int | None) -> list[tuple[date, bool]]:
+    """Every day-precise date in ``text`` as ``(date, year_was_explicit)``."""
+    out = []
+    for m in DATE_IN_TEXT.finditer(text):
+        month = _MONTH_NUM[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
+        day = int(m.group("d1") or m.group("d2"))
+        wd = m.group("wd")
+        if m.group("y"):
+            years, explicit = [int(m.group("y"))], True
+        elif wd:
+            # The weekday fixes the year: the candidates nearest the context year first.
+            base = context_year or date.today().year
+            years = sorted(range(base - 6, base + 2), key=lambda y: (abs(y - base), -y))
+            explicit = False
+        elif context_year:
+            years, explicit = [context_year], False
+        else:
+            continue
+        for y in years:
+            try:
+                d = date(y, month, day)
+            except ValueError:
+                break
+            if wd is None or d.weekday() == _WEEKDAY_NUM[wd.lower()]:
+                out.append((d, explicit))
+                break
+    return out
+
+
+def infer_publication_dates(articles: Sequence[Article]) -> list[Article]:
+    """Fill ``published`` (``published_from="text"``) where metadata gave none."""
+    known = sorted(date.fromisoformat(a.published[:10]) for a in articles
+                   if a.published and len(a.published) >= 10)
+    context_year = known[len(known) // 2].year if known else None
+    latest_known = known[-1] if known else None
+    today = date.today()
+    out = []
+    for art in articles:
+        if art.published:
+            out.append(art)
+            continue
+        found = [d for d, _ in dates_in_text(art.text, context_year) if d <= today]
+        if latest_known:
+            # A named date well after the rest of the story is a plan ("elections on 5 December"),
+            # not the day of writing.
+            found = [d for d in found if (d - latest_known).days <= 7] or found
+        if found:
+            art = replace(art, published=max(found).isoformat(), published_from="text")
+        out.append(art)
+    return out

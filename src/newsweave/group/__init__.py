@@ -1,0 +1,1 @@
+"""Group: articles into stories, and copies into source groups."""

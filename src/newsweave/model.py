@@ -1,0 +1,294 @@
+"""The data model: every type newsweave passes between stages, frozen.
+
+Stages never mutate these objects; they return new ones with ``dataclasses.replace``.
+Every span is a pair of character offsets into ``Article.text`` (the cleaned text),
+``end`` exclusive, so ``article.text[start:end]`` is the span's text.
+
+``to_dict`` turns any of these into the JSON shapes of the report contract
+(``spec/report-v1.md``, published as JSON Schema by ``newsweave schema``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA_ID = "newsweave.report/1"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of one article's cleaned text."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of the raw input that cleaning took out of the text, and why."""
+
+    text: str
+    kind: str  # boilerplate | metadata | caption | dateline | other
+    reason: str = ""
+    raw_start: int | None = None  # offset in the decoded raw input, when known
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Maps a run of cleaned text back to the decoded raw input: text[start:start+length] ==
+    raw[raw_start:raw_start+length]."""
+
+    start: int
+    raw_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader produced, before cleaning: decoded text plus the metadata the container had."""
+
+    id: str
+    input: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    encoding: str | None = None
+    format: str = "txt"  # txt | html | jsonl
+    text_is_clean: bool = False  # True when a reader (trafilatura) already extracted the body
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    input: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    published_from: str | None = None  # metadata | text | inferred
+    dateline: str | None = None
+    language: str | None = None
+    author: str | None = None
+    removed: tuple[Removed, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    paragraphs: tuple[Sentence, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    content_hash: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.id, start, end, self.text[start:end])
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[s.start : s.end] for s in self.sentences]
+
+
+@dataclass(frozen=True)
+class Problem:
+    input: str
+    kind: str  # e.g. empty, binary, decode, parse, too_large, duplicate, no_text, warning
+    message: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    articles: tuple[str, ...]
+    mentions: int
+    nominals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a named entity in an article."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    label: str
+    entity: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str | None
+    speaker_entity: str | None
+    reported_by: str | None
+    article: str
+    start: int
+    end: int
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    value: float | int
+    subject: str
+    text: str
+    article: str
+    start: int
+    end: int
+    role: str | None = None  # killed | injured | shot_down | percent | ...
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    text: str
+    value: str
+    article: str
+    start: int
+    end: int
+    type: str = "DATE"
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    spans: tuple[Span, Span]
+
+
+@dataclass(frozen=True)
+class Reuse:
+    articles: tuple[str, str]
+    kind: str  # copy | shared_quote | shared_wire
+    share: float
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    statement: str
+    status: str  # consensus | single | conflict
+    independent_sources: int
+    support: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class ConflictClaim:
+    value: str | float | int
+    text: str
+    article: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    topic: str
+    claims: tuple[ConflictClaim, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    date: str
+    text: str
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    date: str | None
+    location: str | None
+    actors: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    killed: int | None = None
+    injured: int | None = None
+    claimed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    articles: tuple[str, ...]
+    summary: tuple[SummarySentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[NumberMention, ...] = ()
+    times: tuple[TimeMention, ...] = ()
+    reuse: tuple[Reuse, ...] = ()
+    source_groups: tuple[tuple[str, ...], ...] = ()
+    facts: tuple[Fact, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    timeline: tuple[TimelineItem, ...] = ()
+    event: Event | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    stories: tuple[Story, ...]
+    inputs: int = 0  # how many inputs (files, records) the run saw
+    schema: str = SCHEMA_ID
+
+
+# --- serialisation -------------------------------------------------------------------------
+
+# Fields kept out of the JSON: internal bookkeeping that readers of the report don't need.
+_PRIVATE = {
+    Article: {"paragraphs", "content_hash"},
+    Removed: {"raw_start"},
+    Entity: set(),
+}
+
+
+def to_dict(obj: Any) -> Any:
+    """Convert a model object (or a tuple/list of them) to plain JSON-ready values."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        hidden = _PRIVATE.get(type(obj), set())
+        out = {}
+        for f in dataclasses.fields(obj):
+            if f.name in hidden:
+                continue
+            out[f.name] = to_dict(getattr(obj, f.name))
+        if isinstance(obj, Report):
+            out = {"schema": obj.schema, **{k: v for k, v in out.items() if k != "schema"}}
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """``dataclasses.replace``, re-exported so stages read as the house style asks."""
+    return dataclasses.replace(obj, **changes)
+
+
+__all__ = [
+    "Article", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
+    "Passage", "Problem", "Quote", "RawDocument", "Removed", "Report", "Reuse", "Segment", "Sentence",
+    "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "replace", "to_dict",
+    "SCHEMA_ID",
+]

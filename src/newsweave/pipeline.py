@@ -1,0 +1,206 @@
+"""The pipeline: reads inputs, runs article stages (parallel-safe), then corpus stages.
+
+Each stage declares what it ``needs`` and what it ``adds``; ``Pipeline`` checks the order when it
+is built, the way spaCy checks ``requires``/``assigns``. Article stages take one ``Article`` and
+return a new one (so Dask can map them); corpus stages take the whole ``Corpus`` and return a new one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .clean import ArticleCleaner, infer_publication_dates, learn_outlet_boilerplate
+from .config import Config, load_config
+from .errors import StageError
+from .ingest import read_inputs
+from .model import Article, Problem, RawDocument, Report, Story, replace
+from .nlp import detect_language, split_sentences
+
+_LETTERS = re.compile(r"[^\W\d_]", re.U)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What corpus stages pass along: the run's articles and the stories found so far."""
+
+    articles: tuple[Article, ...]
+    stories: tuple[Story, ...] = ()
+    extras: dict = field(default_factory=dict)  # stage-private results (mentions, claims...)
+
+
+class Stage:
+    name = "stage"
+    kind = "article"  # or "corpus"
+    needs: frozenset[str] = frozenset()
+    adds: frozenset[str] = frozenset()
+
+    def warm_up(self) -> None:
+        """Load models. Called once per process before the first item, never in __init__."""
+
+
+class ArticleStage(Stage):
+    kind = "article"
+
+    def process(self, article: Article) -> Article:
+        raise NotImplementedError
+
+
+class CorpusStage(Stage):
+    kind = "corpus"
+
+    def process(self, corpus: Corpus) -> Corpus:
+        raise NotImplementedError
+
+
+class Sentencizer(ArticleStage):
+    """Sentence spans over the cleaned text."""
+
+    name = "sentencizer"
+    needs = frozenset({"text"})
+    adds = frozenset({"sentences"})
+
+    def process(self, article: Article) -> Article:
+        return replace(article, sentences=split_sentences(article.text))
+
+
+class LanguageDetector(ArticleStage):
+    name = "language"
+    needs = frozenset({"text"})
+    adds = frozenset({"language"})
+
+    def __init__(self, min_letters: int = 20):
+        self.min_letters = min_letters
+
+    def process(self, article: Article) -> Article:
+        return replace(article, language=detect_language(article.text, self.min_letters))
+
+
+class PublicationDater(CorpusStage):
+    """Publication dates read from the text where metadata had none (see clean/published.py)."""
+
+    name = "published"
+    needs = frozenset({"text"})
+    adds = frozenset({"published"})
+
+    def process(self, corpus: Corpus) -> Corpus:
+        return replace(corpus, articles=tuple(infer_publication_dates(corpus.articles)))
+
+
+def default_stages(config: Config) -> list[Stage]:
+    from .group.single import SingleStoryGrouper
+
+    return [
+        Sentencizer(),
+        LanguageDetector(config.get("language.min_letters")),
+        PublicationDater(),
+        SingleStoryGrouper(),
+    ]
+
+
+class Pipeline:
+    """Build with a list of stages; ``run`` turns inputs into a ``Report``.
+
+    >>> report = Pipeline().run(["examples/cluster"])  # doctest: +SKIP
+    """
+
+    def __init__(self, stages: Sequence[Stage] | None = None, config: Config | None = None):
+        self.config = config or load_config()
+        self.stages = list(stages) if stages is not None else default_stages(self.config)
+        self._check()
+        self._warm = False
+
+    def _check(self) -> None:
+        have = {"text", "metadata"}
+        seen_corpus = False
+        for st in self.stages:
+            missing = st.needs - have
+            if missing:
+                raise StageError(
+                    f"stage {st.name!r} needs {sorted(missing)}, which no earlier stage adds; "
+                    f"put a stage that adds them before it"
+                )
+            if st.kind == "article" and seen_corpus:
+                raise StageError(f"article stage {st.name!r} comes after a corpus stage; "
+                                 "article stages must all run first")
+            seen_corpus = seen_corpus or st.kind == "corpus"
+            have |= st.adds
+
+    @property
+    def article_stages(self) -> list[ArticleStage]:
+        return [s for s in self.stages if s.kind == "article"]
+
+    @property
+    def corpus_stages(self) -> list[CorpusStage]:
+        return [s for s in self.stages if s.kind == "corpus"]
+
+    def warm_up(self) -> None:
+        if not self._warm:
+            for st in self.stages:
+                st.warm_up()
+            self._warm = True
+
+    # -- the parts, usable one by one (the store and Dask call them separately) ----------------
+
+    def read(self, paths: Iterable[str], stdin=None) -> tuple[list[RawDocument], list[Problem], int]:
+        raws: list[RawDocument] = []
+        problems: list[Problem] = []
+        inputs = 0
+        for item in read_inputs(paths, self.config, stdin=stdin):
+            inputs += 1
+            (problems if isinstance(item, Problem) else raws).append(item)
+        return raws, problems, inputs
+
+    def cleaner_for(self, raws: Sequence[RawDocument]) -> ArticleCleaner:
+        outlet_lines = learn_outlet_boilerplate(
+            raws,
+            min_articles=self.config.get("clean.repeated_line_min_articles"),
+            max_words=self.config.get("clean.repeated_line_max_words"),
+        )
+        return ArticleCleaner(outlet_lines, max_chars=self.config.get("limits.max_article_chars"))
+
+    def process_raw(self, raw: RawDocument, cleaner: ArticleCleaner) -> Article | Problem:
+        """Clean one document and run the article stages on it."""
+        try:
+            art = cleaner.clean(raw)
+        except Exception as exc:  # a bug on one odd input must not stop the batch
+            return Problem(raw.input, "error", f"cleaning failed: {type(exc).__name__}: {exc}")
+        if len(_LETTERS.findall(art.text)) < 3:
+            what = "no text left after cleaning" if raw.text.strip() else "no text"
+            return Problem(raw.input, "no_text", f"{what} (nothing that reads as an article)")
+        for st in self.article_stages:
+            try:
+                art = st.process(art)
+            except Exception as exc:
+                art = replace(art, warnings=art.warnings + (
+                    f"stage {st.name} failed: {type(exc).__name__}: {exc}",))
+        return art
+
+    def run_corpus(self, articles: Sequence[Article]) -> Corpus:
+        corpus = Corpus(tuple(articles))
+        for st in self.corpus_stages:
+            corpus = st.process(corpus)
+        return corpus
+
+    def run(self, paths: Iterable[str], stdin=None,
+            progress: Callable[[str, int, int], None] | None = None) -> Report:
+        """Read ``paths`` and return the report."""
+        raws, problems, inputs = self.read(paths, stdin=stdin)
+        self.warm_up()
+        cleaner = self.cleaner_for(raws)
+        articles: list[Article] = []
+        for i, raw in enumerate(raws, 1):
+            out = self.process_raw(raw, cleaner)
+            (problems if isinstance(out, Problem) else articles).append(out)
+            if progress:
+                progress("articles", i, len(raws))
+        corpus = self.run_corpus(articles)
+        return build_report(corpus, problems, inputs)
+
+
+def build_report(corpus: Corpus, problems: Sequence[Problem], inputs: int) -> Report:
+    warnings = [Problem(a.input, "warning", w) for a in corpus.articles for w in a.warnings]
+    return Report(articles=corpus.articles, problems=tuple(problems) + tuple(warnings),
+                  stories=corpus.stories, inputs=inputs)
+

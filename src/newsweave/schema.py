@@ -1,0 +1,105 @@
+"""The report contract (spec/report-v1.md) as JSON Schema, draft 2020-12.
+
+Fields listed in the contract are required with their types; extra fields are allowed
+(``additionalProperties`` is left open) because the contract lets the project add fields.
+"""
+
+from __future__ import annotations
+
+from .model import SCHEMA_ID
+
+_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+_ID = {"type": "string", "minLength": 1}
+_OFF = {"type": "integer", "minimum": 0}
+_NULLSTR = {"type": ["string", "null"]}
+
+
+def _obj(props: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": props,
+            "required": required if required is not None else list(props)}
+
+
+SPAN = _obj({"article": _ID, "start": _OFF, "end": _OFF, "text": {"type": "string"}})
+
+ARTICLE = _obj({
+    "id": _ID, "input": {"type": "string"},
+    "source": _NULLSTR, "url": _NULLSTR, "title": _NULLSTR,
+    "published": {"anyOf": [_DATE, {"type": "null"}]},
+    "published_from": {"enum": ["metadata", "text", "inferred", None]},
+    "dateline": _NULLSTR,
+    "language": _NULLSTR,
+    "text": {"type": "string"},
+    "removed": {"type": "array", "items": _obj({
+        "text": {"type": "string"},
+        "kind": {"enum": ["boilerplate", "metadata", "caption", "dateline", "other"]},
+    })},
+    "sentences": {"type": "array", "items": _obj({"start": _OFF, "end": _OFF})},
+})
+
+STORY = _obj({
+    "id": _ID, "title": {"type": "string"},
+    "articles": {"type": "array", "items": _ID},
+    "summary": {"type": "array", "items": _obj({
+        "text": {"type": "string"}, "citations": {"type": "array", "items": SPAN}})},
+    "entities": {"type": "array", "items": _obj({
+        "id": _ID, "name": {"type": "string"}, "type": {"type": "string"},
+        "aliases": {"type": "array", "items": {"type": "string"}},
+        "articles": {"type": "array", "items": _ID},
+        "mentions": {"type": "integer", "minimum": 0}})},
+    "quotes": {"type": "array", "items": _obj({
+        "text": {"type": "string"}, "speaker": _NULLSTR, "speaker_entity": _NULLSTR,
+        "reported_by": _NULLSTR, "article": _ID, "start": _OFF, "end": _OFF})},
+    "numbers": {"type": "array", "items": _obj({
+        "value": {"type": "number"}, "subject": {"type": "string"}, "text": {"type": "string"},
+        "article": _ID, "start": _OFF, "end": _OFF})},
+    "times": {"type": "array", "items": _obj({
+        "text": {"type": "string"}, "value": {"type": "string"}, "article": _ID,
+        "start": _OFF, "end": _OFF})},
+    "reuse": {"type": "array", "items": _obj({
+        "articles": {"type": "array", "items": _ID, "minItems": 2, "maxItems": 2},
+        "kind": {"enum": ["copy", "shared_quote", "shared_wire"]},
+        "share": {"type": "number", "minimum": 0, "maximum": 1},
+        "passages": {"type": "array", "items": _obj({
+            "text": {"type": "string"},
+            "spans": {"type": "array", "items": SPAN, "minItems": 2, "maxItems": 2}})}})},
+    "source_groups": {"type": "array", "items": {"type": "array", "items": _ID}},
+    "facts": {"type": "array", "items": _obj({
+        "statement": {"type": "string"}, "status": {"enum": ["consensus", "single", "conflict"]},
+        "independent_sources": {"type": "integer", "minimum": 0},
+        "support": {"type": "array", "items": SPAN}})},
+    "conflicts": {"type": "array", "items": _obj({
+        "topic": {"type": "string"},
+        "claims": {"type": "array", "items": _obj({
+            "value": {"type": ["string", "number"]}, "text": {"type": "string"}, "article": _ID,
+            "start": _OFF, "end": _OFF})},
+        "note": _NULLSTR})},
+    "timeline": {"type": "array", "items": _obj({
+        "date": _DATE, "text": {"type": "string"}, "citations": {"type": "array", "items": SPAN}})},
+    "event": {"anyOf": [{"type": "null"}, _obj({
+        "type": {"type": "string"}, "date": {"anyOf": [_DATE, {"type": "null"}]},
+        "location": _NULLSTR, "actors": {"type": "array", "items": {"type": "string"}},
+        "targets": {"type": "array", "items": {"type": "string"}},
+        "killed": {"type": ["integer", "null"]}, "injured": {"type": ["integer", "null"]},
+        "claimed_by": _NULLSTR})]},
+})
+
+REPORT_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://newsweave.dev/schema/report-v1.json",
+    "title": "newsweave report, version 1",
+    **_obj({
+        "schema": {"const": SCHEMA_ID},
+        "articles": {"type": "array", "items": ARTICLE},
+        "problems": {"type": "array", "items": _obj({
+            "input": {"type": "string"}, "kind": {"type": "string"},
+            "message": {"type": "string"}})},
+        "stories": {"type": "array", "items": STORY},
+    }),
+}
+
+
+def validate_report(data: dict) -> None:
+    """Raise ``jsonschema.ValidationError`` if ``data`` breaks the contract."""
+    import jsonschema
+
+    jsonschema.validate(data, REPORT_SCHEMA, cls=jsonschema.Draft202012Validator)

@@ -1,0 +1,83 @@
+"""Shared fixtures. The seed articles and gold live in ../shared (never copied into the project);
+tests that need them skip with the reason when that folder is absent."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSWEAVE_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+GOLD = SHARED / "gold" / "seeds.json"
+EXAMPLES = ROOT / "examples" / "cluster"
+
+
+def _need(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared seed articles and gold beside the project root)")
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    _need(SEEDS)
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    _need(GOLD)
+    return json.loads(GOLD.read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from newsweave import Pipeline
+
+    p = Pipeline()
+    p.warm_up()
+    return p
+
+
+@pytest.fixture(scope="session")
+def seed_report(seeds_dir, pipeline):
+    return pipeline.run([str(seeds_dir)])
+
+
+@pytest.fixture(scope="session")
+def example_report(pipeline):
+    return pipeline.run([str(EXAMPLES)])
+
+
+def stem(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
+def check_spans(report) -> None:
+    """Every span in the report slices its article's text exactly."""
+    from newsweave.render import report_dict
+
+    data = report_dict(report)
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if {"article", "start", "end", "text"} <= node.keys():
+                t = texts[node["article"]]
+                assert t[node["start"]:node["end"]] == node["text"], node
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(data)
+    for a in data["articles"]:
+        for s in a["sentences"]:
+            assert 0 <= s["start"] < s["end"] <= len(a["text"])

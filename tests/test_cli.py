@@ -1,0 +1,111 @@
+"""The CLI end to end: formats, exit codes, and every input accounted for."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from newsweave.cli import main
+from newsweave.render import report_dict
+from newsweave.schema import validate_report
+
+from .badinput.make_corpus import make_corpus
+from .conftest import EXAMPLES, check_spans
+
+
+def _run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "newsweave.cli", *args], capture_output=True,
+                          text=True, input=stdin, timeout=600)
+
+
+def test_help_lists_the_commands():
+    out = _run("--help")
+    assert out.returncode == 0 and "analyze" in out.stdout and "schema" in out.stdout
+    out = _run("analyze", "--help")
+    assert "--format" in out.stdout and "exit codes" in out.stdout
+
+
+def test_bad_usage_exits_2(tmp_path):
+    assert _run("analyze").returncode == 2
+    assert _run("analyze", str(EXAMPLES), "--format", "pdf").returncode == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("limits: {max_input_bytez: 3}\n")
+    out = _run("analyze", str(EXAMPLES), "--config", str(bad))
+    assert out.returncode == 2 and "max_input_bytez" in out.stderr
+
+
+def test_no_usable_input_exits_1(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    out = _run("analyze", str(tmp_path), "-o", str(tmp_path / "r.json"))
+    assert out.returncode == 1
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["articles"] == [] and data["problems"][0]["kind"] == "empty"
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_formats(tmp_path, fmt):
+    out_file = tmp_path / f"r.{fmt}"
+    assert main(["analyze", str(EXAMPLES), "--format", fmt, "-o", str(out_file), "-q"]) == 0
+    text = out_file.read_text("utf-8")
+    if fmt == "json":
+        validate_report(json.loads(text))
+    elif fmt == "html":
+        assert text.startswith("<!DOCTYPE html>")
+        assert "http://" not in text.replace('href="http', "") and "<link" not in text
+        assert "src=" not in text  # no external scripts, images or styles
+    else:
+        assert text.startswith("# newsweave report")
+
+
+def test_stdin(tmp_path):
+    rec = json.dumps({"id": "s1", "text": "A story read from standard input, long enough to count."})
+    out = _run("analyze", "-", stdin=rec + "\n")
+    assert out.returncode == 0
+    assert json.loads(out.stdout)["articles"][0]["id"] == "s1"
+
+
+def test_seeds_mixed_with_ten_bad_files_lists_all_fifteen(tmp_path, seeds_dir, pipeline):
+    bad = tmp_path / "bad"
+    make_corpus(bad, full=False, many_lines=10)
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for p in seeds_dir.glob("*.txt"):
+        shutil.copy(p, mixed / p.name)
+    ten = ["empty.txt", "whitespace.txt", "image.jpg", "nul_bytes.txt", "undecodable.txt",
+           "scripts_only.html", "no_body.html", "duplicate_a.txt", "duplicate_b.txt", "no_sentence.txt"]
+    for name in ten:
+        shutil.copy(bad / name, mixed / name)
+    report = pipeline.run([str(mixed)])
+    inputs = {str(mixed / n) for n in ten} | {str(p) for p in mixed.glob("0*.txt")}
+    accounted = {a.input for a in report.articles} | {p.input for p in report.problems if p.kind != "warning"}
+    assert report.inputs == 15 and accounted == inputs
+    assert len(report.articles) + sum(p.kind != "warning" for p in report.problems) == 15
+    for p in report.problems:
+        assert p.message and p.kind
+    check_spans(report)
+
+
+def test_whole_bad_corpus_is_accounted_for(tmp_path, pipeline):
+    bad = tmp_path / "bad"
+    manifest = make_corpus(bad, full=False, many_lines=200)
+    report = pipeline.run([str(bad)])
+    input_problems = [p for p in report.problems if p.kind != "warning"]
+    assert len(report.articles) + len(input_problems) == report.inputs
+    by_file = {}
+    for a in report.articles:
+        by_file.setdefault(a.input.split(":")[0].rsplit("/", 1)[-1], []).append("article")
+    for p in input_problems:
+        # The generator writes one text in several encodings: later copies are duplicates.
+        kind = "article" if p.kind == "duplicate" else "problem"
+        by_file.setdefault(p.input.split(":")[0].rsplit("/", 1)[-1], []).append(kind)
+    for name, expect in manifest.items():
+        got = by_file.get(name)
+        assert got, f"{name} not accounted for"
+        if expect == "article":
+            assert got == ["article"], (name, got)
+        elif expect == "problem":
+            assert got == ["problem"], (name, got)
+    validate_report(report_dict(report))
+    check_spans(report)
