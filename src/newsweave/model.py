@@ -90,6 +90,12 @@ class Article:
     segments: tuple[Segment, ...] = ()
     content_hash: str = ""
     warnings: tuple[str, ...] = ()
+    # Filled by the extraction stage; reported per story, not per article.
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[NumberMention, ...] = ()
+    times: tuple[TimeMention, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.id, start, end, self.text[start:end])
@@ -138,6 +144,9 @@ class Quote:
     start: int
     end: int
     cue: str | None = None
+    speaker_start: int | None = None  # the mention the speaker was resolved from
+    speaker_end: int | None = None
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,8 +157,10 @@ class NumberMention:
     article: str
     start: int
     end: int
-    role: str | None = None  # killed | injured | shot_down | percent | ...
+    role: str | None = None  # killed | injured | shot_down | ...
     unit: str | None = None
+    approximate: bool = False  # "at least", "about", "nearly"
+    implicit: bool = False  # "an armed drone" counted as 1
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,21 @@ class TimeMention:
     start: int
     end: int
     type: str = "DATE"
+    precision: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A typed statement cross-checking compares: a harm ``state`` or a ``role`` (title)."""
+
+    kind: str  # state | role
+    article: str
+    start: int
+    end: int
+    text: str
+    subject: str  # as written: "Al-Kadhimi", "the Prime Minister", "he" resolved to a name
+    value: str  # unharmed | harmed | "prime minister" ...
+    qualifier: str | None = None  # the trigger words, or the title's country ("Iraqi")
 
 
 @dataclass(frozen=True)
@@ -256,7 +282,8 @@ class Report:
 
 # Fields kept out of the JSON: internal bookkeeping that readers of the report don't need.
 _PRIVATE = {
-    Article: {"paragraphs", "content_hash"},
+    Article: {"paragraphs", "content_hash", "mentions", "quotes", "numbers", "times",
+              "claims"},
     Removed: {"raw_start"},
     Entity: set(),
 }
@@ -287,7 +314,7 @@ def replace(obj: Any, **changes: Any) -> Any:
 
 
 __all__ = [
-    "Article", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
+    "Article", "Claim", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
     "Passage", "Problem", "Quote", "RawDocument", "Removed", "Report", "Reuse", "Segment", "Sentence",
     "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "replace", "to_dict",
     "SCHEMA_ID",

@@ -46,6 +46,10 @@ class ArticleStage(Stage):
     def process(self, article: Article) -> Article:
         raise NotImplementedError
 
+    def process_batch(self, articles: Sequence[Article]) -> list[Article]:
+        """Many articles at once (stages with models override this to batch them)."""
+        return [self.process(a) for a in articles]
+
 
 class CorpusStage(Stage):
     kind = "corpus"
@@ -89,14 +93,25 @@ class PublicationDater(CorpusStage):
 
 
 def default_stages(config: Config) -> list[Stage]:
+    from .crosscheck.stage import CrossChecker, ReuseLinker
+    from .extract.extractor import Extractor
+    from .extract.story import StoryExtraction
     from .group.single import SingleStoryGrouper
 
-    return [
+    stages: list[Stage] = [
         Sentencizer(),
         LanguageDetector(config.get("language.min_letters")),
+        Extractor(),
         PublicationDater(),
-        SingleStoryGrouper(),
     ]
+    try:
+        from .extract.timing import TimeNormalizer
+
+        stages.append(TimeNormalizer())
+    except ImportError:
+        pass
+    stages += [SingleStoryGrouper(), StoryExtraction(), ReuseLinker(), CrossChecker()]
+    return stages
 
 
 class Pipeline:
@@ -160,8 +175,8 @@ class Pipeline:
         )
         return ArticleCleaner(outlet_lines, max_chars=self.config.get("limits.max_article_chars"))
 
-    def process_raw(self, raw: RawDocument, cleaner: ArticleCleaner) -> Article | Problem:
-        """Clean one document and run the article stages on it."""
+    def clean_raw(self, raw: RawDocument, cleaner: ArticleCleaner) -> Article | Problem:
+        """Clean one document, or say why it holds no article."""
         try:
             art = cleaner.clean(raw)
         except Exception as exc:  # a bug on one odd input must not stop the batch
@@ -169,13 +184,24 @@ class Pipeline:
         if len(_LETTERS.findall(art.text)) < 3:
             what = "no text left after cleaning" if raw.text.strip() else "no text"
             return Problem(raw.input, "no_text", f"{what} (nothing that reads as an article)")
+        return art
+
+    def run_article_stages(self, articles: Sequence[Article]) -> list[Article]:
+        """Every article stage over ``articles``; a failure marks the article, never stops it."""
+        arts = list(articles)
         for st in self.article_stages:
             try:
-                art = st.process(art)
-            except Exception as exc:
-                art = replace(art, warnings=art.warnings + (
-                    f"stage {st.name} failed: {type(exc).__name__}: {exc}",))
-        return art
+                arts = st.process_batch(arts)
+            except Exception:
+                out = []
+                for a in arts:
+                    try:
+                        out.append(st.process(a))
+                    except Exception as exc:
+                        out.append(replace(a, warnings=a.warnings + (
+                            f"stage {st.name} failed: {type(exc).__name__}: {exc}",)))
+                arts = out
+        return arts
 
     def run_corpus(self, articles: Sequence[Article]) -> Corpus:
         corpus = Corpus(tuple(articles))
@@ -189,12 +215,16 @@ class Pipeline:
         raws, problems, inputs = self.read(paths, stdin=stdin)
         self.warm_up()
         cleaner = self.cleaner_for(raws)
+        cleaned: list[Article] = []
+        for raw in raws:
+            out = self.clean_raw(raw, cleaner)
+            (problems if isinstance(out, Problem) else cleaned).append(out)
         articles: list[Article] = []
-        for i, raw in enumerate(raws, 1):
-            out = self.process_raw(raw, cleaner)
-            (problems if isinstance(out, Problem) else articles).append(out)
+        step = 64
+        for i in range(0, len(cleaned), step):
+            articles += self.run_article_stages(cleaned[i:i + step])
             if progress:
-                progress("articles", i, len(raws))
+                progress("articles", len(articles), len(cleaned))
         corpus = self.run_corpus(articles)
         return build_report(corpus, problems, inputs)
 

@@ -1,0 +1,195 @@
+"""Conflicts between (and within) articles, found without an NLI model:
+
+- numbers about the same thing that cannot all be true ("an armed drone" / "at least two armed
+  drones" / "three drones"), with "at least N" read as a lower bound;
+- harm states that contradict for one person ("escaped unscathed" / "taken to hospital with slight
+  injuries");
+- one title given to two different people ("Iraqi PM Barham Salih" in a story whose PM is Kadhimi);
+- one quote given to different speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from ..extract.entities import fold
+from ..extract.story import match_entity
+from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote
+
+_LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)
+_UPPER_BOUND = re.compile(r"\b(?:at\s+most|up\s+to|fewer\s+than|less\s+than|no\s+more\s+than)\b", re.I)
+SKIP_UNITS = {"percent", "time", "fraction"}
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def _bounds(n: NumberMention) -> tuple[float, float]:
+    if _LOWER_BOUND.search(n.text):
+        return n.value, float("inf")
+    if _UPPER_BOUND.search(n.text):
+        return 0, n.value
+    return n.value, n.value
+
+
+def number_conflicts(numbers: Sequence[NumberMention]) -> list[Conflict]:
+    groups: dict[tuple[str, str | None], list[NumberMention]] = defaultdict(list)
+    for n in numbers:
+        if n.unit in SKIP_UNITS:
+            continue
+        groups[(n.subject.split()[-1], n.role)].append(n)
+    out = []
+    for (noun, role), ns in groups.items():
+        if len({n.value for n in ns}) < 2:
+            continue
+        lo = max(_bounds(n)[0] for n in ns)
+        hi = min(_bounds(n)[1] for n in ns)
+        if lo <= hi:
+            continue  # every figure fits one number ("at least two" and "three")
+        topic = f"number of {_plural(noun)}" + (f" {role.replace('_', ' ')}" if role else "")
+        values = Counter(n.value for n in ns)
+        note = "figures given: " + ", ".join(
+            f"{_fmt(v)} ({c} mention{'s' if c > 1 else ''})" for v, c in values.most_common())
+        claims = tuple(ConflictClaim(_fmt(n.value), n.text, n.article, n.start, n.end)
+                       for n in sorted(ns, key=lambda n: (n.article, n.start)))
+        out.append(Conflict(topic=topic, claims=claims, note=note))
+    return out
+
+
+def _fmt(v):
+    return int(v) if float(v).is_integer() else v
+
+
+def title_holders(claims: Sequence[Claim], entities: Sequence[Entity]) -> dict[str, Counter]:
+    """For each title, how often each entity is given it."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for c in claims:
+        if c.kind == "role":
+            ent = match_entity(c.subject, tuple(entities))
+            if ent is not None:
+                out[c.value][ent.id] += 1
+    return out
+
+
+def _resolve_subject(subject: str, entities, holders) -> Entity | None:
+    ent = match_entity(subject, tuple(entities))
+    if ent is not None:
+        return ent
+    low = fold(subject)
+    for title, counter in holders.items():
+        words = set(title.split())
+        if title in low or (title == "prime minister" and re.search(r"\bpm\b", low)) or \
+                words <= set(low.split()):
+            eid = counter.most_common(1)[0][0]
+            return next((e for e in entities if e.id == eid), None)
+    return None
+
+
+def state_conflicts(claims: Sequence[Claim], entities: Sequence[Entity]) -> list[Conflict]:
+    holders = title_holders(claims, entities)
+    by_entity: dict[str, list[Claim]] = defaultdict(list)
+    names = {}
+    for c in claims:
+        if c.kind != "state":
+            continue
+        ent = _resolve_subject(c.subject, entities, holders)
+        if ent is None:
+            continue
+        by_entity[ent.id].append(c)
+        names[ent.id] = ent.name
+    out = []
+    for eid, cs in by_entity.items():
+        values = {c.value for c in cs}
+        if values != {"harmed", "unharmed"}:
+            continue
+        seen = set()
+        items = []
+        for c in sorted(cs, key=lambda c: (c.article, c.start)):
+            if (c.article, c.start, c.value) in seen:
+                continue
+            seen.add((c.article, c.start, c.value))
+            items.append(ConflictClaim(c.value, c.text, c.article, c.start, c.end))
+        n_h = sum(1 for c in items if c.value == "harmed")
+        out.append(Conflict(
+            topic=f"whether {names[eid]} was hurt", claims=tuple(items),
+            note=f"{len(items) - n_h} statements say unharmed, {n_h} say hurt or treated"))
+    return out
+
+
+def role_conflicts(claims: Sequence[Claim], entities: Sequence[Entity]) -> list[Conflict]:
+    by_title: dict[str, list[tuple[Claim, Entity]]] = defaultdict(list)
+    for c in claims:
+        if c.kind != "role":
+            continue
+        ent = match_entity(c.subject, tuple(entities))
+        if ent is not None and ent.type == "PERSON":
+            by_title[c.value].append((c, ent))
+    out = []
+    for title, pairs in by_title.items():
+        # Titles with different country words ("Iraqi" vs "US") are different offices.
+        quals = {_qual(c.qualifier) for c, _ in pairs} - {None}
+        if len(quals) > 1:
+            continue
+        holders = Counter(e.id for _, e in pairs)
+        if len(holders) < 2:
+            continue
+        main_id = holders.most_common(1)[0][0]
+        main = next(e for _, e in pairs if e.id == main_id)
+        others = sorted({e.name for _, e in pairs if e.id != main_id})
+        raw_quals = Counter(re.sub(r"(?:’s|'s)$", "", c.qualifier) for c, _ in pairs
+                            if _qual(c.qualifier))
+        qual = raw_quals.most_common(1)[0][0] if raw_quals else ""
+        claims_out = tuple(ConflictClaim(e.name, c.text, c.article, c.start, c.end)
+                           for c, e in sorted(pairs, key=lambda p: (p[0].article, p[0].start)))
+        out.append(Conflict(
+            topic=f"who is {(qual + ' ') if qual else ''}{title}".strip(), claims=claims_out,
+            note=f"{main.name} is called {title} {holders[main_id]} times; "
+                 f"{', '.join(others)} also called {title}"))
+    return out
+
+
+def _qual(q: str | None) -> str | None:
+    if not q:
+        return None
+    q = re.sub(r"(?:’s|'s)$", "", q).strip()
+    if not q[:1].isupper() or q.lower() in {"the", "former", "then"}:
+        return None
+    return q[:4].lower()
+
+
+def quote_conflicts(quotes: Sequence[Quote]) -> list[Conflict]:
+    """The same words given to different speakers in different articles."""
+    out = []
+    qs = [q for q in quotes if q.speaker_entity and len(q.text.split()) >= 6]
+    used = set()
+    for i, a in enumerate(qs):
+        for b in qs[i + 1:]:
+            if a.article == b.article or a.speaker_entity == b.speaker_entity:
+                continue
+            key = tuple(sorted([(a.article, a.start), (b.article, b.start)]))
+            if key in used:
+                continue
+            if fuzz.ratio(_norm(a.text), _norm(b.text)) >= 85 or (
+                    fuzz.partial_ratio(_norm(a.text), _norm(b.text)) >= 92 and
+                    min(len(a.text), len(b.text)) >= 40):
+                used.add(key)
+                short = " ".join(a.text.split()[:10]) + ("…" if len(a.text.split()) > 10 else "")
+                out.append(Conflict(
+                    topic=f"who said “{short}”",
+                    claims=(ConflictClaim(a.speaker or "", a.text, a.article, a.start, a.end),
+                            ConflictClaim(b.speaker or "", b.text, b.article, b.start, b.end)),
+                    note=f"attributed to {a.speaker} in {a.article} and to {b.speaker} in {b.article}"))
+    return out
+
+
+def _norm(t: str) -> str:
+    return " ".join(fold(t).replace("’", "'").replace("‘", "'").split())

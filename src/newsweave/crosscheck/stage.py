@@ -1,0 +1,82 @@
+"""Corpus stages of cross-checking: copies and source groups, facts and conflicts, the timeline
+and the event record, per story."""
+
+from __future__ import annotations
+
+from ..model import Fact, Story, replace
+from ..nlp.embed import Embedder
+from ..pipeline import Corpus, CorpusStage
+from .conflicts import number_conflicts, quote_conflicts, role_conflicts, state_conflicts
+from .event import build_event
+from .facts import FactAligner
+from .timeline import build_timeline
+
+
+class ReuseLinker(CorpusStage):
+    """Copied text between a story's articles, and the independent source groups it implies."""
+
+    name = "reuse"
+    needs = frozenset({"stories", "sentences"})
+    adds = frozenset({"reuse", "source_groups"})
+
+    def __init__(self, detector=None):
+        from ..group.reuse import ReuseDetector
+
+        self.detector = detector or ReuseDetector()
+
+    def process(self, corpus: Corpus) -> Corpus:
+        by_id = {a.id: a for a in corpus.articles}
+        stories = []
+        for story in corpus.stories:
+            arts = [by_id[i] for i in story.articles]
+            links = self.detector.detect(arts)
+            groups = self.detector.source_groups(arts, links)
+            stories.append(replace(story, reuse=tuple(links), source_groups=tuple(groups)))
+        return replace(corpus, stories=tuple(stories))
+
+
+def _in_conflict(fact: Fact, conflicts) -> bool:
+    """A fact is disputed when its own support holds claims of a conflict with different values."""
+    for c in conflicts:
+        values = {cl.value for cl in c.claims
+                  for sp in fact.support
+                  if sp.article == cl.article and sp.start < cl.end and cl.start < sp.end}
+        if len(values) >= 2:
+            return True
+    return False
+
+
+class CrossChecker(CorpusStage):
+    """Facts with their independent-source counts, conflicts, timeline and event record."""
+
+    name = "crosscheck"
+    needs = frozenset({"stories", "source_groups", "entities", "story_numbers", "claims"})
+    adds = frozenset({"facts", "conflicts", "timeline", "event"})
+
+    def __init__(self, embedder: Embedder | None = None):
+        self.embedder = embedder or Embedder()
+        self.aligner = FactAligner(self.embedder)
+
+    def warm_up(self) -> None:
+        self.embedder.warm_up()
+
+    def process(self, corpus: Corpus) -> Corpus:
+        by_id = {a.id: a for a in corpus.articles}
+        return replace(corpus, stories=tuple(self.check(s, [by_id[i] for i in s.articles])
+                                             for s in corpus.stories))
+
+    def check(self, story: Story, arts) -> Story:
+        group_of = {aid: k for k, g in enumerate(story.source_groups) for aid in g}
+        for a in arts:
+            group_of.setdefault(a.id, len(group_of) + 1000)
+        facts = self.aligner.align(arts, group_of)
+        claims = [c for a in arts for c in a.claims]
+        conflicts = (number_conflicts(story.numbers) + state_conflicts(claims, story.entities)
+                     + role_conflicts(claims, story.entities) + quote_conflicts(story.quotes))
+        facts = [replace(f, status="conflict") if _in_conflict(f, conflicts) else f for f in facts]
+        timeline = build_timeline(arts, story.times, facts)
+        datelines = [a.dateline for a in arts if a.dateline]
+        event = build_event(arts, facts, story.entities, story.numbers, timeline,
+                            datelines[0] if datelines else None)
+        return replace(story, facts=tuple(facts), conflicts=tuple(conflicts),
+                       timeline=timeline, event=event)

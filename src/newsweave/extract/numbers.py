@@ -1,0 +1,270 @@
+"""Numbers with what they count and what happened to it: "seven of his guards were injured" ->
+7 guards, role injured; "three drones, two of which were shot down" -> 3 drones and 2 drones shot
+down; "only 41 percent voting" -> 41 percent; "one protester was killed" -> 1 protester killed.
+
+Counts come from the dependency parse: the number's head noun (directly, through "of", or
+through "which"/"whom" back to its antecedent), and the role from the verb that governs that
+noun phrase. Dates, years, clock times and ordinals are time expressions, not counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import NumberMention
+
+WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "dozen": 12, "single": 1, "both": 2, "couple": 2,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+          "m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
+FRACTIONS = {"half": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25,
+             "fifth": 0.2, "fifths": 0.2}
+# Verbs and adjectives that say what happened to the counted things.
+ROLES = {
+    "killed": "killed", "kill": "killed", "die": "killed", "died": "killed", "dead": "killed",
+    "death": "killed", "deaths": "killed", "slain": "killed", "slay": "killed",
+    "injure": "injured", "injured": "injured", "wound": "injured", "wounded": "injured",
+    "hurt": "injured", "injury": "injured", "injuries": "injured", "hospitalise": "injured",
+    "hospitalize": "injured",
+    "shoot": "shot_down", "intercept": "shot_down", "down": "shot_down",
+    "arrest": "arrested", "detain": "arrested", "miss": "missing", "missing": "missing",
+    "evacuate": "evacuated", "displace": "displaced", "kidnap": "abducted", "abduct": "abducted",
+}
+APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over",
+          "more", "least", "up", "least", "than", "only", "estimated", "dozens", "several"}
+TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour",
+              "hours", "minute", "minutes", "decade", "decades"}
+_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+           "sep", "sept", "oct", "nov", "dec"}
+
+
+def parse_number(text: str) -> float | None:
+    """'seven' -> 7, '1,200' -> 1200, '41' -> 41, 'two-thirds' -> 0.667, '490m' -> 490e6."""
+    t = text.lower().strip().replace("–", "-")
+    if _NUM.match(t):
+        return float(t.replace(",", ""))
+    m = re.match(r"^(\d+(?:\.\d+)?)(m|bn|k)$", t)
+    if m:
+        return float(m.group(1)) * SCALES[m.group(2)]
+    if "-" in t:
+        a, _, b = t.partition("-")
+        if a in WORDS and b in FRACTIONS:
+            return WORDS[a] * FRACTIONS[b]
+        if a in WORDS and b in WORDS and WORDS[a] >= 20:
+            return WORDS[a] + WORDS[b]
+    return float(WORDS[t]) if t in WORDS else None
+
+
+def _clean(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else round(v, 4)
+
+
+def _is_date_number(tok) -> bool:
+    if tok.ent_type_ in {"DATE", "TIME"} and tok.like_num and tok.text.isdigit():
+        # "7 November", "2021", "12:27": day numbers and years are not counts ("two days" is)
+        nb = [t.lower_ for t in (tok.nbor(-1) if tok.i > 0 else None, tok.nbor(1) if
+                                 tok.i + 1 < len(tok.doc) else None) if t is not None]
+        if any(n in _MONTHS for n in nb) or (len(tok.text) == 4 and 1800 <= int(tok.text) <= 2100):
+            return True
+    if tok.text.isdigit() and len(tok.text) == 4 and 1800 <= int(tok.text) <= 2100:
+        return True
+    return tok.i + 1 < len(tok.doc) and tok.nbor(1).text in {":", "."} and \
+        tok.i + 2 < len(tok.doc) and tok.nbor(2).text.isdigit() and tok.nbor(1).text == ":"
+
+
+def _subject_noun(tok):
+    """The noun a number counts: 'three drones' (nummod), 'seven of his guards' (of-pobj)."""
+    if tok.dep_ in {"nummod", "quantmod", "amod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
+        return tok.head
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    if g.lower_ in {"which", "whom", "them", "those", "these"}:
+                        return _antecedent(tok)
+                    return g
+    if tok.head.pos_ in {"NOUN", "PROPN"} and tok.head.i > tok.i and tok.head.i - tok.i <= 3:
+        return tok.head
+    return None
+
+
+def _antecedent(tok):
+    """For 'two of which', the noun 'which' refers to: the nearest plural noun before the clause."""
+    for j in range(tok.i - 1, max(-1, tok.i - 12), -1):
+        t = tok.doc[j]
+        if t.pos_ in {"NOUN", "PROPN"} and t.tag_ in {"NNS", "NNPS"}:
+            return t
+    return None
+
+
+def _role(tok, noun):
+    """What happened to the counted thing, from the verb or adjective around it."""
+    anchor = noun if noun is not None else tok
+    if anchor.dep_ == "pobj" and anchor.head.dep_ == "agent":
+        return None  # "injured by two drones": the drones did it, nothing happened to them
+    cands = [anchor, anchor.head]
+    if anchor.dep_ in {"nsubjpass", "nsubj", "dobj", "pobj", "appos"}:
+        cands.append(anchor.head)
+        if anchor.head.dep_ in {"prep", "agent"}:
+            cands.append(anchor.head.head)
+    # "seven of his guards were injured": the number itself is the subject
+    if tok.dep_ in {"nsubjpass", "nsubj"}:
+        cands.append(tok.head)
+    for c in cands:
+        for t in [c, *(x for x in c.children if x.dep_ not in {"relcl", "acl", "conj", "appos"})]:
+            if t.lemma_.lower() in ROLES and (t.pos_ in {"VERB", "ADJ", "ADP", "ADV", "NOUN"}):
+                if t.lemma_.lower() == "down" and not any(x.lemma_ in {"shoot", "bring", "down"}
+                                                          for x in [c, *c.children]):
+                    continue
+                if t.lemma_.lower() in {"down"}:
+                    return "shot_down"
+                return ROLES[t.lemma_.lower()]
+            if t.lower_ in ROLES and t.pos_ in {"VERB", "ADJ"}:
+                return ROLES[t.lower_]
+    return None
+
+
+def _phrase_span(tok, noun, sent) -> tuple[int, int]:
+    """The characters to cite: from the first modifier of the number to the end of the noun
+    phrase, extended to a role verb in the same clause ('were injured', 'were shot down')."""
+    start = tok
+    for t in tok.lefts:
+        if t.dep_ in {"advmod", "quantmod"} or t.lower_ in APPROX:
+            start = min(start, t, key=lambda x: x.i)
+    if tok.i > 0 and tok.nbor(-1).lower_ in {"least", "than"} and tok.i > 1:
+        start = tok.doc[tok.i - 2]
+    end = tok
+    if noun is not None:
+        end = max(end, noun, key=lambda x: x.i)
+        head = noun.head if noun.dep_ in {"nsubjpass", "nsubj"} else (
+            tok.head if tok.dep_ in {"nsubjpass", "nsubj"} else None)
+        if head is not None and head.pos_ in {"VERB", "AUX", "ADJ"} and head.i > end.i and \
+                head.i - end.i <= 5:
+            end = head
+            for c in head.children:
+                if c.dep_ in {"prt", "acomp", "xcomp", "oprd"} and c.i == end.i + 1:
+                    end = c
+    return start.idx, end.idx + len(end.text)
+
+
+class NumberExtractor:
+    """Counts in an article's spaCy Doc.
+
+    >>> # doctest: +SKIP
+    >>> NumberExtractor().extract(nlp("Seven guards were injured."), "a")[0].role
+    'injured'
+    """
+
+    name = "numbers"
+
+    def extract(self, doc, article_id: str) -> list[NumberMention]:
+        text = doc.text  # spaCy rebuilds Doc.text on every access: take it once
+        out: list[NumberMention] = []
+        used: set[int] = set()
+        for tok in doc:
+            if tok.i in used:
+                continue
+            if not (tok.like_num or tok.lower_ in WORDS or re.match(r"^\w+-(?:thirds?|quarters?|half|fifths?)$", tok.lower_)):
+                continue
+            if tok.lower_ in {"one"} and tok.dep_ in {"nsubj", "dobj", "pobj"} and not any(
+                    c.dep_ == "prep" for c in tok.children):
+                continue  # "one of the few", "no one": pronoun uses
+            if tok.ent_type_ in {"ORDINAL"} or _is_date_number(tok):
+                continue
+            value = parse_number(tok.text)
+            if value is None:
+                continue
+            # "two-thirds" split as two / - / thirds
+            if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and \
+                    doc[tok.i + 2].lower_ in FRACTIONS:
+                value *= FRACTIONS[doc[tok.i + 2].lower_]
+                used.update({tok.i + 1, tok.i + 2})
+                frac = doc[tok.i + 2]
+                of = [c for c in frac.children if c.dep_ == "prep" and c.lower_ == "of"]
+                noun = next((g for c in of for g in c.children if g.dep_ == "pobj"), None)
+                subject = self._subject(noun, None) if noun is not None else "share"
+                s_, e_ = tok.idx, (noun.idx + len(noun.text)) if noun is not None else frac.idx + len(frac)
+                out.append(NumberMention(_clean(value), subject, text[s_:e_], article_id,
+                                         s_, e_, None, "fraction"))
+                continue
+            # "1,200" as two tokens, "490 million": join scale words
+            j = tok.i + 1
+            while j < len(doc) and doc[j].lower_ in SCALES and doc[j].lower_ not in {"m", "k"}:
+                value *= SCALES[doc[j].lower_]
+                used.add(j)
+                j += 1
+            noun = _subject_noun(tok)
+            unit = None
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"percent", "%", "per"}:
+                unit, noun = "percent", doc[tok.i + 1]
+            subject = self._subject(noun, unit)
+            if not subject:
+                continue
+            sent = tok.sent
+            s, e = _phrase_span(tok, noun, sent)
+            approx = any(t.lower_ in APPROX for t in doc[max(sent.start, tok.i - 2):tok.i])
+            out.append(NumberMention(
+                value=_clean(value), subject=subject, text=text[s:e], article=article_id,
+                start=s, end=e, role=_role(tok, noun), unit=unit or (
+                    "time" if noun is not None and noun.lower_ in TIME_UNITS else None),
+                approximate=approx,
+            ))
+        out += self._indefinite_time_spans(doc, article_id, {(m.start, m.end) for m in out})
+        return out
+
+    @staticmethod
+    def _subject(noun, unit) -> str | None:
+        if unit == "percent":
+            return "percent"
+        if noun is None:
+            return None
+        words = [c.text for c in noun.lefts if c.dep_ in {"compound", "amod"} and c.pos_ != "NUM"
+                 and c.lower_ not in {"other", "more", "least"}]
+        return " ".join([*words, noun.lemma_.lower() if noun.pos_ == "NOUN" else noun.text])
+
+    @staticmethod
+    def _indefinite_time_spans(doc, article_id, taken) -> list[NumberMention]:
+        """'for about a month', 'nearly a month': a durations stated with 'a'/'an'."""
+        text = doc.text
+        out = []
+        for tok in doc:
+            if tok.lower_ in {"a", "an"} and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in TIME_UNITS \
+                    and tok.i > 0 and doc[tok.i - 1].lower_ in APPROX:
+                s, e = doc[tok.i - 1].idx, doc[tok.i + 1].idx + len(doc[tok.i + 1])
+                if (s, e) not in taken:
+                    out.append(NumberMention(1, doc[tok.i + 1].lemma_.lower(), text[s:e],
+                                             article_id, s, e, None, "time", approximate=True))
+        return out
+
+
+def implicit_candidates(doc, article_id: str) -> list[NumberMention]:
+    """'an armed drone targeted his home' -> 1 drone, marked ``implicit``.
+
+    The story keeps only those whose noun some article counts explicitly (``keep_implicit``),
+    so that the singular can be compared with "three drones" without counting every "a".
+    """
+    text = doc.text
+    out = []
+    for tok in doc:
+        if tok.lower_ not in {"a", "an"} or tok.dep_ != "det":
+            continue
+        noun = tok.head
+        if noun.pos_ != "NOUN" or noun.tag_ != "NN":
+            continue
+        if any(c.dep_ == "compound" for c in noun.children) and noun.i + 1 < len(doc) and \
+                doc[noun.i + 1].pos_ == "NOUN":
+            continue
+        # "a drone strike": the noun is a modifier of another noun, not the thing counted
+        if noun.dep_ == "compound":
+            continue
+        s, e = tok.idx, noun.idx + len(noun.text)
+        out.append(NumberMention(1, noun.lemma_.lower(), text[s:e], article_id, s, e,
+                                 None, None, implicit=True))
+    return out

@@ -1,0 +1,70 @@
+"""Per-story extraction results: entities merged across the story's articles, quote speakers tied
+to those entities, numbers and times gathered with their article spans."""
+
+from __future__ import annotations
+
+from ..model import Entity, Quote, Story, replace
+from ..pipeline import Corpus, CorpusStage
+from .entities import KNOWN_ACRONYMS, EntityResolver, fold, name_tokens
+from .extractor import keep_implicit
+
+
+def match_entity(name: str | None, entities: tuple[Entity, ...]) -> Entity | None:
+    """The story entity a speaker name refers to: by alias, else by a unique surname."""
+    if not name:
+        return None
+    key = "".join(name_tokens(name, KNOWN_ACRONYMS))
+    for e in entities:
+        for a in e.aliases:
+            if "".join(name_tokens(a, KNOWN_ACRONYMS)) == key:
+                return e
+    toks = name_tokens(name)
+    if not toks:
+        return None
+    last = toks[-1]
+    hits = [e for e in entities if e.type == "PERSON"
+            and any(name_tokens(a)[-1:] == [last] for a in e.aliases if name_tokens(a))]
+    if len(hits) == 1:
+        return hits[0]
+    # an organisation named by its acronym or expansion
+    up = fold(name).upper().replace(".", "")
+    hits = [e for e in entities if e.type != "PERSON" and any(fold(a).upper() == up for a in e.aliases)]
+    return hits[0] if len(hits) == 1 else None
+
+
+class StoryExtraction(CorpusStage):
+    """Fill each story's ``entities``, ``quotes``, ``numbers`` and ``times``."""
+
+    name = "story_extraction"
+    needs = frozenset({"stories", "mentions", "quotes", "numbers"})
+    adds = frozenset({"entities", "story_quotes", "story_numbers", "story_times"})
+
+    def __init__(self):
+        self.resolver = EntityResolver()
+
+    def process(self, corpus: Corpus) -> Corpus:
+        by_id = {a.id: a for a in corpus.articles}
+        stories = []
+        for story in corpus.stories:
+            arts = [by_id[i] for i in story.articles]
+            mentions = [m for a in arts for m in a.mentions]
+            entities, _index = self.resolver.resolve(mentions, {a.id: a.text for a in arts})
+            quotes = []
+            for a in arts:
+                for q in a.quotes:
+                    quotes.append(self._tie(q, entities))
+            counted = {n.subject.split()[-1] for a in arts for n in a.numbers
+                       if not n.implicit and n.unit is None}
+            numbers = [n for a in arts for n in keep_implicit(a.numbers, counted)]
+            times = [t for a in arts for t in a.times]
+            stories.append(replace(story, entities=entities, quotes=tuple(quotes),
+                                   numbers=tuple(numbers), times=tuple(times)))
+        return replace(corpus, stories=tuple(stories))
+
+    @staticmethod
+    def _tie(q: Quote, entities: tuple[Entity, ...]) -> Quote:
+        ent = match_entity(q.speaker, entities)
+        rep = match_entity(q.reported_by, entities) if q.reported_by else None
+        return replace(q, speaker=ent.name if ent else q.speaker,
+                       speaker_entity=ent.id if ent else None,
+                       reported_by=rep.name if rep else q.reported_by)
