@@ -184,7 +184,10 @@ def run(shared: Path = ROOT.parent / "shared") -> dict:
     # --- facts --------------------------------------------------------------------------------
     found_f = same_indep = 0
     for g in gold["consensus_facts"]:
-        best, best_n = None, 0
+        # The fact that covers the most of gold's evidence; among those, the one whose articles
+        # are closest to gold's (a fact may legitimately also hold a broader sentence).
+        best, best_key = None, (0, 0)
+        gold_docs = {_stem(d) for d in g["evidence"]}
         for f in story.facts:
             n_docs = 0
             for d, sp in g["evidence"].items():
@@ -192,8 +195,10 @@ def run(shared: Path = ROOT.parent / "shared") -> dict:
                 loc = _locate(arts[aid].text, sp)
                 if loc and any(s.article == aid and s.start < loc[1] and loc[0] < s.end for s in f.support):
                     n_docs += 1
-            if n_docs > best_n:
-                best, best_n = f, n_docs
+            key = (n_docs, -len({s.article for s in f.support} ^ gold_docs))
+            if n_docs and key > best_key:
+                best, best_key = f, key
+        best_n = best_key[0]
         if best is not None and best_n >= min(2, len(g["evidence"])):
             found_f += 1
             same_indep += best.independent_sources == g["independent_sources"]

@@ -30,7 +30,8 @@ _STOP = frozenset(
 # different claim" from "same claim". Chosen by reasoning, not tuned on the seed gold.
 COS_WEIGHT = 0.75
 LEX_WEIGHT = 0.25
-THRESHOLD = 0.58
+THRESHOLD = 0.48
+CONFIDENT = 0.62
 MIN_WORDS = 5
 # Claims are taken from the first sentences of each article: news puts its facts first, and the
 # cap keeps alignment within memory for stories of book-length texts (n^2 similarities).
@@ -47,22 +48,79 @@ class Unit:
     text: str
 
 
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20}
+
+
 def _content(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)} - _STOP
 
 
 def _numbers(text: str) -> set[str]:
-    return set(re.findall(r"\b\d+(?:\.\d+)?\b", text))
+    found = set(re.findall(r"\b\d+(?:\.\d+)?\b", text))
+    found |= {str(_NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    return found
+
+
+# Long sentences carry several claims: their clauses are aligned too, so "After X escaped
+# unharmed ..., helicopters circled ..." can support both "X escaped unharmed" and the helicopters.
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s+|\s+[—–]\s+|,\s+(?=(?:while|but|after|as|amid|however|which|who|where|leading|adding|"
+    r"although|though|before|since|because|whereas|with|and\s+(?:the|a|an|his|her|their|it|he|she|they)\b)\b)",
+    re.I,
+)
+_LEAD_SUB = re.compile(r"^(?:After|Following|As|While|Although|Though|When|Since|Because|Despite|Before)\b[^,]{8,}?,\s+")
+LONG_SENTENCE_WORDS = 16
+
+
+def _clauses(text: str, base: int) -> list[tuple[int, int]]:
+    """Clause spans (absolute offsets) of one sentence, each of MIN_WORDS words or more."""
+    cuts = [0]
+    m = _LEAD_SUB.match(text)
+    if m:
+        cuts.append(m.end())
+    cuts += [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    cuts = sorted(set(cuts)) + [len(text)]
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = text[a:b].rstrip(" ,;:—–")
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if len(piece.split()) >= MIN_WORDS:
+            out.append((base + a + lead, base + a + lead + len(piece)))
+    return out if len(out) > 1 else []
 
 
 def claim_units(articles: Sequence[Article]) -> list[Unit]:
+    """Sentences of at least MIN_WORDS words, plus the clauses of long sentences."""
     out = []
     for a in articles:
         for s in a.sentences[:MAX_SENTENCES_PER_ARTICLE]:
             t = a.text[s.start:s.end]
-            if len(t.split()) >= MIN_WORDS:
-                out.append(Unit(a.id, s.start, s.end, t))
+            n = len(t.split())
+            if n < MIN_WORDS:
+                continue
+            out.append(Unit(a.id, s.start, s.end, t))
+            if n >= LONG_SENTENCE_WORDS:
+                for cs, ce in _clauses(t, s.start):
+                    out.append(Unit(a.id, cs, ce, a.text[cs:ce]))
     return out
+
+
+def _covered(units: Sequence[Unit], support: frozenset[int], accepted: list[frozenset[int]]) -> bool:
+    """True when an accepted fact already holds, in every article of ``support``, a unit that
+    overlaps this one's (a clause and its sentence state the same thing)."""
+    for acc in accepted:
+        ok = True
+        for k in support:
+            u = units[k]
+            if not any(units[j].article == u.article and units[j].start < u.end and u.start < units[j].end
+                       for j in acc):
+                ok = False
+                break
+        if ok:
+            return True
+    return False
 
 
 class FactAligner:
@@ -73,9 +131,11 @@ class FactAligner:
 
     name = "facts"
 
-    def __init__(self, embedder: Embedder | None = None, threshold: float = THRESHOLD):
+    def __init__(self, embedder: Embedder | None = None, threshold: float = THRESHOLD,
+                 confident: float = CONFIDENT):
         self.embedder = embedder or Embedder()
         self.threshold = threshold
+        self.confident = confident
 
     def similarity(self, units: Sequence[Unit]) -> np.ndarray:
         """Pairwise closeness of the units (same-article pairs are not used)."""
@@ -123,7 +183,12 @@ class FactAligner:
                 if aid == u.article:
                     continue
                 j = max(idx, key=lambda k: sim[i, k])
-                if sim[i, j] >= self.threshold:
+                if sim[i, j] < self.threshold:
+                    continue
+                # Near the threshold, ask that the match be mutual: i is also j's closest unit in
+                # i's article. Loose topical neighbours are rarely each other's best match.
+                back = max(by_article[u.article], key=lambda k: sim[j, k])
+                if sim[i, j] >= self.confident or sim[j, back] - sim[j, i] < 0.02:
                     support.add(j)
                     score += sim[i, j]
             proposals.append((frozenset(support), score, i))
@@ -132,7 +197,7 @@ class FactAligner:
         accepted: list[frozenset[int]] = []
         facts = []
         for support, _score, centre in proposals:
-            if any(support <= acc for acc in accepted):
+            if any(support <= acc for acc in accepted) or _covered(units, support, accepted):
                 continue
             accepted.append(support)
             members = sorted(support, key=lambda k: (units[k].article, units[k].start))

@@ -78,7 +78,7 @@ def name_tokens(name: str, expand: dict[str, str] | None = None) -> list[str]:
     for i, t in enumerate(raw):
         if not t or t in STOP or t in PARTICLES:
             continue
-        if len(raw) > 1 and expand and t in expand:
+        if expand and t in expand and (len(raw) > 1 or t.isalpha() and len(t) <= 6):
             out.extend(expand[t].split())
         else:
             out.append(t)
@@ -149,15 +149,15 @@ def mentions_from_doc(doc, article_id: str) -> list[Mention]:
             continue
         if ent.label_ not in LABELS:
             continue
-        text = surface(ent.text)
-        if not text or not any(c.isupper() for c in text):
+        name = surface(ent.text)
+        if not name or not any(c.isupper() for c in name):
             continue
-        if ROLE_TAIL.search(text) and ent.label_ != "PERSON":
+        if ROLE_TAIL.search(name) and ent.label_ != "PERSON":
             continue
         if len(ent) == 1 and (ent[0].is_sent_start or ent[0].i > 0 and ent[0].nbor(-1).is_quote):
             if ent[0].pos_ != "PROPN" or fold(ent.text).endswith(_COMMON_SUFFIX):
                 continue  # "Turnout", "Cowardly": sentence-initial common words mis-tagged
-        stripped = TITLES.sub("", text) if ent.label_ == "PERSON" else text
+        stripped = TITLES.sub("", name) if ent.label_ == "PERSON" else name
         stripped = GENERIC_TAIL.sub("", stripped) if ent.label_ == "ORG" else stripped
         if not stripped:
             continue
@@ -197,7 +197,10 @@ class EntityResolver:
             toks = name_tokens(m.text, expand)
             if not toks:
                 continue
-            by_key["".join(toks)].append(m)
+            key = "".join(toks)
+            if m.label == "NORP" and key.endswith("s") and len(key) > 4:
+                key = key[:-1]  # "Iraqis" and "Iraqi" are one group
+            by_key[key].append(m)
         parent = {k: k for k in by_key}
 
         def find(k):

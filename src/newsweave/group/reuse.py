@@ -68,16 +68,19 @@ class ReuseDetector:
       "home"/"house", "the mayor"/"the town's mayor").
     - ``max_repeat`` [8]: a seed repeated more often in one article is ignored there.
     - ``min_block_words`` [8]: the shortest block reported. Eight is where wire phrasing starts to
-      mean something: the seed notes call a shared 6-word run noise and the 7-word AP run in seeds
-      001/004 a weak paraphrase; it is also the winnowing guarantee above.
+      mean something: the seed notes call a shared 6-word run noise and the AP run in seeds
+      001/004 (8 words once "stand-off" equals "standoff") a weak paraphrase, which is what
+      ``shared_wire`` reports; it is also the winnowing guarantee above.
     - ``copy_block_words`` [25]: matched words outside quotes in one block that make a ``copy``.
-      In the seeds the copied blocks of 000/004 have 35 and 89 words; no independent pair there
-      shares more than 7 words outside quotes.
+      In the seeds the two largest copied blocks of 000/004 have 49 and 98 such words; no
+      independent pair there shares more than 8 words outside quotes.
     - ``copy_sentences`` [2]: near-verbatim sentence pairs outside quotes that make a ``copy``.
-    - ``near_ratio`` [80.0]: word-level rapidfuzz ratio from which two sentences are
-      near-verbatim: about one changed word in ten (a substitution costs two edits). The seed
-      pairs 000/004 score 85-95; their independent pairs stay below 60.
-    - ``sentence_min_words`` [8]: shorter sentences never count as near-verbatim on their own.
+    - ``near_ratio`` [85.0]: rapidfuzz partial ratio over token ids (the shorter sentence against
+      its best window in the longer) from which two sentences are near-verbatim. In the seeds the
+      gold near-verbatim sentences of 000/004 score 77-100 (all but one 86 or more), sentences
+      of independent pairs at most 75 (quoted) and 67 (unquoted).
+    - ``sentence_min_words`` [10]: shorter sentences never count as near-verbatim, so two stock
+      phrases ("No one claimed responsibility.") cannot make a copy.
     - ``quote_majority`` [0.5]: share of quoted words from which a non-copy link is
       ``shared_quote`` rather than ``shared_wire``.
     - ``copy_min_share`` [0.0]: the least ``share`` a ``copy`` must also have. At 0 two updates

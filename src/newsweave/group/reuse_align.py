@@ -7,8 +7,9 @@
 3. Blocks: runs that follow each other in both articles with gaps of at most ``max_gap`` tokens
    on each side merge into one block: a near-verbatim passage that survives a changed name or a
    swapped word ("their homes" / "their houses").
-4. Sentences: sentence pairs that share a run are scored with a word-level edit ratio (rapidfuzz
-   Indel over token ids); a high score means a near-verbatim sentence pair.
+4. Sentences: sentence pairs that share a run are scored with rapidfuzz's partial ratio over
+   token ids (word-level Indel similarity of the shorter sentence and its best window in the
+   longer one); a high score means a near-verbatim sentence pair.
 """
 
 from __future__ import annotations

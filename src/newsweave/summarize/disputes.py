@@ -1,0 +1,72 @@
+"""Conflicts in a summary: a sentence that touches a disputed claim is followed by what each
+side says, with its articles, instead of being smoothed into one version.
+
+"Reports differ on the number of drones: “an armed drone” [002, 003] / “three drones” [001]."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Article, Conflict, Span, SummarySentence
+
+# A claim longer than this is named by its value, not quoted.
+MAX_QUOTED_WORDS = 8
+MAX_SIDES = 4
+
+
+def label(article: Article) -> str:
+    """A short name for an article in running text: its outlet, else the head of its id."""
+    if article.source:
+        return article.source
+    return article.id.split("_")[0]
+
+
+def touches(conflict: Conflict, spans: Sequence[Span]) -> bool:
+    """True when one of ``spans`` overlaps one of the conflict's claims."""
+    return any(sp.article == cl.article and sp.start < cl.end and cl.start < sp.end
+               for cl in conflict.claims for sp in spans)
+
+
+def _exact(article: Article, start: int, end: int) -> Span:
+    """The claim's span with surrounding whitespace left out, still slicing the article exactly."""
+    seg = article.text[start:end]
+    lead = len(seg) - len(seg.lstrip())
+    tail = len(seg) - len(seg.rstrip())
+    return article.span(start + lead, end - tail)
+
+
+def conflict_sentence(conflict: Conflict, articles: Sequence[Article]) -> SummarySentence | None:
+    """The summary sentence stating the conflict, citing every claim (None if none is in reach)."""
+    by_id = {a.id: a for a in articles}
+    order = {a.id: i for i, a in enumerate(articles)}
+    claims = [cl for cl in conflict.claims if cl.article in by_id
+              and 0 <= cl.start < cl.end <= len(by_id[cl.article].text)]
+    if not claims:
+        return None
+    sides: dict[str, list] = {}
+    for cl in sorted(claims, key=lambda c: (order[c.article], c.start)):
+        sides.setdefault(str(cl.value), []).append(cl)
+    if len(sides) < 2:
+        return None
+    parts = []
+    for value, cls in list(sides.items())[:MAX_SIDES]:
+        shown = min((" ".join(c.text.split()) for c in cls), key=len)
+        what = f"“{shown}”" if len(shown.split()) <= MAX_QUOTED_WORDS else value
+        names = []
+        for c in cls:
+            name = label(by_id[c.article])
+            if name not in names:
+                names.append(name)
+        parts.append(f"{what} [{', '.join(names)}]")
+    topic = conflict.topic.strip()
+    if topic.lower().startswith("number"):
+        topic = "the " + topic
+    text = f"Reports differ on {topic}: " + " / ".join(parts) + "."
+    spans: dict[tuple[str, int, int], Span] = {}
+    for value, cls in list(sides.items())[:MAX_SIDES]:
+        for c in cls:
+            sp = _exact(by_id[c.article], c.start, c.end)
+            if sp.text:
+                spans.setdefault((sp.article, sp.start, sp.end), sp)
+    return SummarySentence(text, tuple(spans.values()))
