@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -23,9 +23,18 @@ from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote
 _LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)
 _UPPER_BOUND = re.compile(r"\b(?:at\s+most|up\s+to|fewer\s+than|less\s+than|no\s+more\s+than)\b", re.I)
 SKIP_UNITS = {"percent", "time", "fraction"}
+PEOPLE = {"people", "person", "injured", "wounded", "dead", "civilian", "resident", "victim",
+          "individual", "casualty"}
+_PARTITIVE = re.compile(r"^(?:\w+\s+){1,3}of\s+(?:the|his|her|their|its|whom|which|them)\b", re.I)
+
+
+_NO_PLURAL = {"people", "police", "personnel", "staff", "injured", "dead", "wounded", "percent",
+              "cattle", "crew", "militia"}
 
 
 def _plural(noun: str) -> str:
+    if noun in _NO_PLURAL or noun.endswith("ed"):
+        return noun
     if noun.endswith(("s", "x", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
@@ -41,20 +50,38 @@ def _bounds(n: NumberMention) -> tuple[float, float]:
     return n.value, n.value
 
 
-def number_conflicts(numbers: Sequence[NumberMention]) -> list[Conflict]:
+def _compatible(a: NumberMention, b: NumberMention) -> bool:
+    lo = max(_bounds(a)[0], _bounds(b)[0])
+    hi = min(_bounds(a)[1], _bounds(b)[1])
+    return lo <= hi
+
+
+def number_conflicts(numbers: Sequence[NumberMention],
+                     related: Callable[[NumberMention, NumberMention], bool] | None = None,
+                     ) -> list[Conflict]:
+    """Figures for one thing that cannot all hold. Two figures only count as about the same thing
+    when they share noun and role, come from different articles (or one article contradicts
+    itself and another), and ``related`` (sentence similarity) says their sentences tell of the
+    same happening: "240 people evacuated" is not a different count of "12 people hospitalised"."""
+    related = related or (lambda a, b: True)
     groups: dict[tuple[str, str | None], list[NumberMention]] = defaultdict(list)
     for n in numbers:
-        if n.unit in SKIP_UNITS:
-            continue
-        groups[(n.subject.split()[-1], n.role)].append(n)
+        if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text):
+            continue  # "eleven of the injured": a part, not a rival total
+        noun = n.subject.split()[-1]
+        if n.role in {"killed", "injured"} and noun in PEOPLE:
+            noun = "people"
+        groups[(noun, n.role)].append(n)
     out = []
     for (noun, role), ns in groups.items():
         if len({n.value for n in ns}) < 2:
             continue
-        lo = max(_bounds(n)[0] for n in ns)
-        hi = min(_bounds(n)[1] for n in ns)
-        if lo <= hi:
-            continue  # every figure fits one number ("at least two" and "three")
+        clash = [(a, b) for i, a in enumerate(ns) for b in ns[i + 1:]
+                 if a.article != b.article and not _compatible(a, b) and related(a, b)]
+        if not clash:
+            continue  # every figure fits one number ("at least two" and "three"), or unrelated
+        keep = {id(x) for pair in clash for x in pair}
+        ns = [n for n in ns if id(n) in keep or any(related(n, x) for pair in clash for x in pair)]
         topic = f"number of {_plural(noun)}" + (f" {role.replace('_', ' ')}" if role else "")
         values = Counter(n.value for n in ns)
         note = "figures given: " + ", ".join(

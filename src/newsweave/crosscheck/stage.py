@@ -12,6 +12,11 @@ from .facts import FactAligner
 from .timeline import build_timeline
 
 
+# Two sentences with figures are about the same happening above this MiniLM cosine; news
+# sentences on one story but different happenings sit mostly below 0.45.
+RELATED_COSINE = 0.45
+
+
 class ReuseLinker(CorpusStage):
     """Copied text between a story's articles, and the independent source groups it implies."""
 
@@ -65,13 +70,35 @@ class CrossChecker(CorpusStage):
         return replace(corpus, stories=tuple(self.check(s, [by_id[i] for i in s.articles])
                                              for s in corpus.stories))
 
+    def _related(self, arts):
+        """Whether two figures' sentences tell of the same happening (MiniLM cosine)."""
+        by_id = {a.id: a for a in arts}
+        cache: dict[tuple[str, int], object] = {}
+
+        def sentence(n):
+            a = by_id[n.article]
+            s = next((s for s in a.sentences if s.start <= n.start < s.end), None)
+            return a.text[s.start:s.end] if s else n.text
+
+        def vec(n):
+            key = (n.article, n.start)
+            if key not in cache:
+                cache[key] = self.embedder.encode([sentence(n)])[0]
+            return cache[key]
+
+        def related(a, b) -> bool:
+            return float(vec(a) @ vec(b)) >= RELATED_COSINE
+
+        return related
+
     def check(self, story: Story, arts) -> Story:
         group_of = {aid: k for k, g in enumerate(story.source_groups) for aid in g}
         for a in arts:
             group_of.setdefault(a.id, len(group_of) + 1000)
         facts = self.aligner.align(arts, group_of)
         claims = [c for a in arts for c in a.claims]
-        conflicts = (number_conflicts(story.numbers) + state_conflicts(claims, story.entities)
+        conflicts = (number_conflicts(story.numbers, self._related(arts))
+                     + state_conflicts(claims, story.entities)
                      + role_conflicts(claims, story.entities) + quote_conflicts(story.quotes))
         facts = [replace(f, status="conflict") if _in_conflict(f, conflicts) else f for f in facts]
         timeline = build_timeline(arts, story.times, facts)

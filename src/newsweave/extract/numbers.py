@@ -35,6 +35,8 @@ ROLES = {
     "arrest": "arrested", "detain": "arrested", "miss": "missing", "missing": "missing",
     "evacuate": "evacuated", "displace": "displaced", "kidnap": "abducted", "abduct": "abducted",
 }
+CASUALTY_WORDS = {"injured": "injured", "wounded": "injured", "hurt": "injured", "dead": "killed",
+                  "killed": "killed"}
 APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over",
           "more", "least", "up", "least", "than", "only", "estimated", "dozens", "several"}
 TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour",
@@ -120,7 +122,7 @@ def _role(tok, noun):
     for c in cands:
         for t in [c, *(x for x in c.children if x.dep_ not in {"relcl", "acl", "conj", "appos"})]:
             if t.lemma_.lower() in ROLES and (t.pos_ in {"VERB", "ADJ", "ADP", "ADV", "NOUN"}):
-                if t.lemma_.lower() == "down" and not any(x.lemma_ in {"shoot", "bring", "down"}
+                if t.lemma_.lower() == "down" and not any(x.lemma_ in {"shoot"}
                                                           for x in [c, *c.children]):
                     continue
                 if t.lemma_.lower() in {"down"}:
@@ -178,6 +180,8 @@ class NumberExtractor:
                 continue  # "one of the few", "no one": pronoun uses
             if tok.ent_type_ in {"ORDINAL"} or _is_date_number(tok):
                 continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_.replace(".", "") in {"am", "pm", "o'clock"}:
+                continue  # clock times: "8 am"
             value = parse_number(tok.text)
             if value is None:
                 continue
@@ -202,6 +206,18 @@ class NumberExtractor:
                 j += 1
             noun = _subject_noun(tok)
             unit = None
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if noun is None and nxt is not None and nxt.lower_ in CASUALTY_WORDS:
+                # "at least 17 injured", "two dead": the people are understood
+                s0 = tok.idx
+                for t in doc[max(tok.sent.start, tok.i - 2):tok.i]:
+                    if t.lower_ in APPROX or (t.lower_ == "at" and t.nbor(1).lower_ == "least"):
+                        s0 = min(s0, t.idx)
+                e0 = nxt.idx + len(nxt.text)
+                out.append(NumberMention(_clean(value), "people", text[s0:e0], article_id, s0, e0,
+                                         CASUALTY_WORDS[nxt.lower_], None,
+                                         approximate=s0 < tok.idx))
+                continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"percent", "%", "per"}:
                 unit, noun = "percent", doc[tok.i + 1]
             subject = self._subject(noun, unit)

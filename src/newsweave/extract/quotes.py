@@ -197,7 +197,7 @@ def _single_pieces(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> l
             continue  # no closer, or an elision ('90s, 'em) with none close by
         best = next((j for j in closers if not (text[j - 1] in "sS" and re.match(r"\s+[A-Za-z]", text[j + 1:j + 3]))),
                     closers[0])
-        if best - i >= 2:
+        if best - i >= 3:  # not 'n'
             pieces.append(_Piece(i, i + 1, best, best + 1))
             used = best
     return pieces
@@ -286,6 +286,14 @@ def _name_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in out if w and w not in _STOP)
 
 
+def _untitled(text: str) -> str:
+    """A person's name without the title the tagger took in: 'Mayor Ana Ruiz' -> 'Ana Ruiz'."""
+    words = _clean_name(text).split()
+    while len(words) > 1 and fold(words[0]) in TITLE_WORDS:
+        words.pop(0)
+    return " ".join(words)
+
+
 def _initials(text: str) -> str:
     words = [w for w in re.split(r"[\s\-]+", _clean_name(text)) if w and w.lower() not in _STOP]
     return "".join(w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words).upper()
@@ -321,7 +329,7 @@ class _Names:
     """The named mentions of one document, clustered by name structure, with the titles written
     beside people's names so that descriptions can be resolved to them."""
 
-    def __init__(self, text: str, ents, quoted: list[tuple[int, int]]):
+    def __init__(self, doc, text: str, ents, quoted: list[tuple[int, int]]):
         self.mentions: list[_Name] = []
         self.forms: dict[int, Counter] = {}
         self.kind: dict[int, str] = {}
@@ -334,9 +342,20 @@ class _Names:
         persons: dict[tuple[str, str], int] = {}
         surnames: dict[str, list[int]] = {}
         firsts: dict[str, list[int]] = {}
+        # Runs of proper nouns, for names the tagger missed or cut ("Mayor Ana Ruiz" -> "Ana Ruiz").
+        self.runs: dict[str, list[str]] = {}
+        run: list = []
+        for t in list(doc) + [None]:
+            if t is not None and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON") and not _in_any(t.idx, quoted):
+                run.append(t.text)
+                continue
+            full = _untitled(" ".join(run))
+            if " " in full:
+                self.runs.setdefault(fold(run[-1]), []).append(full)
+            run = []
         # Full personal names first, so that a lone "Kadhimi" or "Guterres" (even tagged ORG) joins one.
         for e in ents:
-            w = _name_words(e.text)
+            w = _name_words(_untitled(e.text) if e.label_ == "PERSON" else e.text)
             if e.label_ == "PERSON" and len(w) >= 2 and (w[0], w[-1]) not in persons:
                 persons[(w[0], w[-1])] = k = len(persons)
                 self.kind[k] = "PERSON"
@@ -344,18 +363,23 @@ class _Names:
                 firsts.setdefault(w[0], []).append(k)
         orgs: list[tuple[int, int, str, str]] = []
         for e in ents:
-            w = _name_words(e.text)
+            form = _untitled(e.text) if e.label_ == "PERSON" else e.text
+            w = _name_words(form)
             if e.label_ == "PERSON" and len(w) >= 2:
                 key = persons[(w[0], w[-1])]
             elif len(w) == 1 and (w[0] in surnames or (w[0] in firsts and e.label_ == "PERSON")):
                 key = self._nearest(surnames.get(w[0]) or firsts[w[0]], e.start_char)
             elif e.label_ == "PERSON":
+                longer = max(self.runs.get(fold(form.split()[-1]), []), key=len, default=form) if len(w) == 1 else form
+                w = _name_words(longer)
                 key = persons.setdefault((w[0], w[-1]), len(self.kind))
                 self.kind[key] = "PERSON"
+                if longer != form:
+                    self.forms.setdefault(key, Counter())[longer] += 1
             else:
                 orgs.append((e.start_char, e.end_char, _clean_name(e.text), e.label_))
                 continue
-            self._add(key, e.start_char, e.end_char, e.text, quoted)
+            self._add(key, e.start_char, e.end_char, form, quoted)
         # Organisations: one cluster per connected group of aliases.
         forms = list(dict.fromkeys([o[2] for o in orgs] + list(acronyms.values())))
         parent = list(range(len(forms)))
@@ -527,7 +551,7 @@ class QuoteFinder:
             for i in range(*spans[-1]):
                 inq[i] = True
         ents = list(doc.ents)
-        names = _Names(text, ents, [(p.open_at, p.close_end) for p in pieces])
+        names = _Names(doc, text, ents, [(p.open_at, p.close_end) for p in pieces])
         ctx = _Context(doc, text, pieces, spans, inq, names, ents)
         attrs: list[_Attribution | None] = []
         for n in range(len(pieces)):
@@ -725,9 +749,11 @@ class _Context:
     def _subject(self, v, depth: int = 0):
         """The token naming who speaks through the reporting word ``v``."""
         doc, inq = self.doc, self.inq
-        if v.lower_ == "according":
-            pobj = next((t for t in v.subtree if t.dep_ == "pobj" and not inq[t.i]), None)
-            return pobj or (doc[v.i + 2] if v.i + 2 < len(doc) else None)
+        if v.lower_ == "according":  # the name after "to", else its object
+            tail = [t for t in v.subtree if t.i > v.i + 1 and not inq[t.i]]
+            named = [t for t in tail if t.ent_type_ in NAME_LABELS]
+            pobj = next((t for t in tail if t.dep_ == "pobj"), None)
+            return (named[-1] if named else pobj) or (doc[v.i + 2] if v.i + 2 < len(doc) else None)
         for c in v.children:
             if c.dep_ in ("nsubj", "nsubjpass") and not inq[c.i]:
                 return c
@@ -823,7 +849,14 @@ class _Context:
             key = names.lookup(fold(h.text))  # a name the tagger missed ("Trump, 70, told")
         if key is not None:
             return named(key)
+        if h.pos_ == "PROPN":  # a name the tagger missed: its fullest form in the text
+            return _Attribution(self._propn_name(h, s), s, e)
         return _Attribution(_clean_name(self.text[s:e]) or None, s, e)
+
+    def _propn_name(self, h, s: int) -> str:
+        """'Mayor Ana Ruiz' -> 'Ana Ruiz'; a lone 'Ruiz' -> the longest proper-noun run ending in it."""
+        own = _untitled(self.text[s:h.idx + len(h.text)])
+        return own if " " in own else max(self.names.runs.get(fold(h.text), []), key=len, default=own)
 
     def _previous(self, attrs, n: int) -> _Attribution | None:
         return next((a for a in reversed(attrs[:n]) if a is not None and a.speaker), None)

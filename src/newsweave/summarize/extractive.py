@@ -43,6 +43,8 @@ class Settings:
     lead_sentences: int = 3  # a concept in an article's first sentences weighs more...
     lead_weight: float = 1.0  # ...by this much per such article
     position_bonus: float = 0.0  # bonus for an article's first sentence, in mean concept weights
+    position_decay: float = 0.0  # ...and for later ones, position_bonus / (1 + index) ** decay ... 0 = first only
+    unigram_weight: float = 0.0  # content words as concepts too, at this share of a bigram's weight
     corroboration_bonus: float = 0.0  # per extra independent source stating the sentence
     query_weight: float = 1.0  # concept weight multiplier for query words
     min_words: int = 8
@@ -89,21 +91,29 @@ class Summarizer:
                 out.append(c)
         return out
 
+    def _units(self, text: str) -> set[tuple[str, ...]]:
+        """The concepts a text holds: bigrams, and content words when they count."""
+        out: set[tuple[str, ...]] = set(bigrams(text))
+        if self.settings.unigram_weight:
+            out |= {(t,) for t in content_tokens(text)}
+        return out
+
     def concept_weights(self, articles: Sequence[Article], cands: Sequence[Candidate],
                         query: str | None) -> tuple[list[frozenset[int]], np.ndarray]:
         """Each candidate's concept ids and the concepts' weights."""
         st = self.settings
         per_doc, lead_doc = [], []
+        units = self._units
         for a in articles:
             sents = a.sentence_texts()
-            per_doc.append(set().union(*(bigrams(t) for t in sents)) if sents else set())
+            per_doc.append(set().union(*(units(t) for t in sents)) if sents else set())
             lead = sents[:st.lead_sentences]
-            lead_doc.append(set().union(*(bigrams(t) for t in lead)) if lead else set())
+            lead_doc.append(set().union(*(units(t) for t in lead)) if lead else set())
         df = document_frequency(per_doc)
         lead_df = document_frequency(lead_doc)
         floor = min_df(len(articles), st.min_df)
         if len(articles) <= 2:  # one or two articles: count sentences, not articles
-            df = document_frequency(bigrams(t) for a in articles for t in a.sentence_texts())
+            df = document_frequency(units(t) for a in articles for t in a.sentence_texts())
             floor = 2 if any(v >= 2 for v in df.values()) else 1
         qwords = set(content_tokens(query)) if query else set()
         ids: dict[tuple[str, str], int] = {}
@@ -111,13 +121,15 @@ class Summarizer:
         sets = []
         for c in cands:
             mine = set()
-            for b in bigrams(c.text):
+            for b in units(c.text):
                 if df[b] < floor:
                     continue
                 if b not in ids:
                     ids[b] = len(weights)
                     w = df[b] + st.lead_weight * lead_df[b]
-                    if qwords and (b[0] in qwords or b[1] in qwords):
+                    if len(b) == 1:
+                        w *= st.unigram_weight
+                    if qwords and any(t in qwords for t in b):
                         w *= 1.0 + st.query_weight
                     weights.append(w)
                 mine.add(ids[b])
@@ -132,7 +144,11 @@ class Summarizer:
         unit = float(values.mean()) if n and values.mean() > 0 else 1.0
         bonus = np.zeros(n)
         if st.position_bonus:
-            bonus += st.position_bonus * unit * np.array([1.0 if c.index == 0 else 0.0 for c in cands])
+            if st.position_decay:
+                prior = np.array([1.0 / (1 + c.index) ** st.position_decay for c in cands])
+            else:
+                prior = np.array([1.0 if c.index == 0 else 0.0 for c in cands])
+            bonus += st.position_bonus * unit * prior
         if st.corroboration_bonus and facts:
             for j, c in enumerate(cands):
                 k = max((f.independent_sources for f in facts
