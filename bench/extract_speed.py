@@ -13,12 +13,15 @@ Sections (``--only``, comma-separated):
   each given half the articles (model loaded in each, timed from a barrier), and
   ``nlp.pipe(n_process=2)`` (which ships every Doc back to the parent; start-up included).
 - ``extractor``: ``Extractor().process_batch`` on all articles in one process (model loaded
-  before timing), and spread over two processes (model loaded once in each; start-up included).
+  before timing); spread over two processes (model loaded once in each; start-up included); and
+  with the parse alone spread by ``nlp.pipe(n_process=2)``, extraction in the parent.
 - ``profile``: the Extractor's time by part: each spaCy component, then mentions, numbers,
   quotes and claims on the parsed Docs.
 - ``batch``: the full spaCy pipeline at several ``batch_size`` values.
-- ``components``: the Extractor with one spaCy component disabled at a time, its speed and how
-  its mentions/quotes/numbers/claims differ from the full pipeline's on every article.
+- ``components``: the Extractor with spaCy components disabled, its speed and how its
+  mentions/quotes/numbers/claims differ from the full pipeline's on every article. The parser
+  is not tried: numbers.py walks ``token.children``, which crashes spaCy (segmentation fault)
+  on an unparsed Doc, and every extractor but the mentions reads the parse anyway.
 
 Every timing is wall-clock and CPU (summed over processes). The project machine has 2 cores that
 other jobs share, so the best of ``--repeat`` runs is kept, and CPU time is the steadier figure.
@@ -184,6 +187,22 @@ def extractor_section(articles, n_tokens: int, repeat: int) -> tuple[dict, list]
         runs.append(_figures(total, cpu, n, n_tokens, wall_after_load_s=round(wall, 2)))
     out["extractor.two_processes"] = _best(runs)
     out["extractor.two_processes"]["same_output_as_1_process"] = merged == result
+
+    # The parse spread by spaCy (n_process=2, Docs pickled back), extraction in this process.
+    piped: list = []
+
+    def piped_parse():
+        docs = ex._nlp.pipe((a.text for a in articles), batch_size=ex.batch_size, n_process=2)
+        piped[:] = [ex.extract_doc(a, d) for a, d in zip(articles, docs)]
+
+    runs = []
+    for _ in range(repeat):
+        w0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
+        piped_parse()
+        cpu = time.process_time() - c0 + _children_cpu() - k0
+        runs.append(_figures(time.perf_counter() - w0, cpu, n, n_tokens))
+    out["extractor.pipe_n_process_2"] = _best(runs)
+    out["extractor.pipe_n_process_2"]["same_output_as_1_process"] = piped == result
     return out, result
 
 
@@ -250,7 +269,7 @@ def diff_outputs(base: list, other: list) -> dict:
 
 def components_section(articles, n_tokens: int, repeat: int, base: list | None,
                        variants=(("lemmatizer",), ("attribute_ruler",), ("attribute_ruler", "lemmatizer"),
-                                 ("parser",), ("tagger",))) -> dict:
+                                 ("tagger",))) -> dict:
     """The Extractor with components disabled: speed, and output differences to the full one."""
     from newsweave.extract.extractor import Extractor
     from newsweave.nlp.models import spacy_model

@@ -93,7 +93,7 @@ ambassador envoy king queen prince princess commander gen. lt. colonel col. chan
 defence defense interior finance justice attorney ceo head deputy speaker judge candidate nominee
 manager official adviser advisor aide press coordinator special mr. mrs. ms. dr. mr mrs ms dr first
 lady founder executive sheikh ayatollah pope cardinal bishop minister-designate president-elect former
-acting""")
+acting rev. rev reverend reps. reps sen gov. gov""")
 SYNONYMS = {"pm": "prime minister", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
             "un": "united nations", "u.n.": "united nations"}
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "it": "ORG",
@@ -288,7 +288,7 @@ def _name_words(text: str) -> tuple[str, ...]:
 
 def _untitled(text: str) -> str:
     """A person's name without the title the tagger took in: 'Mayor Ana Ruiz' -> 'Ana Ruiz'."""
-    words = _clean_name(text).split()
+    words = [w for w in _clean_name(text).split() if any(c.isalnum() for c in w)]
     while len(words) > 1 and fold(words[0]) in TITLE_WORDS:
         words.pop(0)
     return " ".join(words)
@@ -343,15 +343,15 @@ class _Names:
         surnames: dict[str, list[int]] = {}
         firsts: dict[str, list[int]] = {}
         # Runs of proper nouns, for names the tagger missed or cut ("Mayor Ana Ruiz" -> "Ana Ruiz").
-        self.runs: dict[str, list[str]] = {}
+        self.runs: dict[str, list[tuple[int, str]]] = {}
         run: list = []
         for t in list(doc) + [None]:
             if t is not None and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON") and not _in_any(t.idx, quoted):
-                run.append(t.text)
+                run.append(t)
                 continue
-            full = _untitled(" ".join(run))
-            if " " in full:
-                self.runs.setdefault(fold(run[-1]), []).append(full)
+            full = _untitled(" ".join(x.text for x in run))
+            if 2 <= len(full.split()) <= 3:
+                self.runs.setdefault(fold(run[-1].text), []).append((run[0].idx, full))
             run = []
         # Full personal names first, so that a lone "Kadhimi" or "Guterres" (even tagged ORG) joins one.
         for e in ents:
@@ -370,7 +370,7 @@ class _Names:
             elif len(w) == 1 and (w[0] in surnames or (w[0] in firsts and e.label_ == "PERSON")):
                 key = self._nearest(surnames.get(w[0]) or firsts[w[0]], e.start_char)
             elif e.label_ == "PERSON":
-                longer = max(self.runs.get(fold(form.split()[-1]), []), key=len, default=form) if len(w) == 1 else form
+                longer = self.fullest_run(form.split()[-1], e.start_char, form) if len(w) == 1 else form
                 w = _name_words(longer)
                 key = persons.setdefault((w[0], w[-1]), len(self.kind))
                 self.kind[key] = "PERSON"
@@ -406,6 +406,12 @@ class _Names:
         self.mentions.sort(key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.titles = self._titles(text)
+
+    def fullest_run(self, word: str, pos: int, default: str) -> str:
+        """The run of proper nouns ending in ``word`` nearest before ``pos`` (else the first after)."""
+        runs = self.runs.get(fold(word), [])
+        before = [r for at, r in runs if at <= pos]
+        return before[-1] if before else runs[0][1] if runs else default
 
     def _add(self, key: int, s: int, t: int, text: str, quoted) -> None:
         self.mentions.append(_Name(key, self.kind[key], s, t, _clean_name(text), _in_any(s, quoted)))
@@ -753,7 +759,7 @@ class _Context:
             tail = [t for t in v.subtree if t.i > v.i + 1 and not inq[t.i]]
             named = [t for t in tail if t.ent_type_ in NAME_LABELS]
             pobj = next((t for t in tail if t.dep_ == "pobj"), None)
-            return (named[-1] if named else pobj) or (doc[v.i + 2] if v.i + 2 < len(doc) else None)
+            return (named[0] if named else pobj) or (doc[v.i + 2] if v.i + 2 < len(doc) else None)
         for c in v.children:
             if c.dep_ in ("nsubj", "nsubjpass") and not inq[c.i]:
                 return c
@@ -856,7 +862,7 @@ class _Context:
     def _propn_name(self, h, s: int) -> str:
         """'Mayor Ana Ruiz' -> 'Ana Ruiz'; a lone 'Ruiz' -> the longest proper-noun run ending in it."""
         own = _untitled(self.text[s:h.idx + len(h.text)])
-        return own if " " in own else max(self.names.runs.get(fold(h.text), []), key=len, default=own)
+        return own if " " in own else self.names.fullest_run(h.text, h.idx, own)
 
     def _previous(self, attrs, n: int) -> _Attribution | None:
         return next((a for a in reversed(attrs[:n]) if a is not None and a.speaker), None)

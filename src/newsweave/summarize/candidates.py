@@ -28,9 +28,11 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z.' -]+(?:,\s+[A-Z][A-Za-z. ]+)?\s*(?:\([A-Za-z-]+(?:[/-][A-Za-z]+)?\))?\s*[_—–-]{1,2}\s+")
 # Words that make a sentence lean on the one before it when it opens with them.
 _LEANING = frozenset(
-    "he she it they this these those his her its their him them such that there here "
-    "another both neither the latter the former".split())
-_LEANING_RE = re.compile(r"^(?:the latter|the former|[A-Za-z]+)\b")
+    "he she it they this these those his her its their him them such that here another both "
+    "neither".split()) | {"the latter", "the former"}
+_LEANING_RE = re.compile(r"^(?:the latter|the former|[a-z]+)\b(?!\s+(?:week|year|month|morning|"
+                         r"afternoon|evening|weekend|spring|summer|fall|autumn|winter|season)\b)",
+                         re.I)
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|according|stated|states|wrote|writes|declared|"
     r"announced|explained|insisted|warned|asked|noted|argued|claimed|quoted|tweeted|replied)\b",

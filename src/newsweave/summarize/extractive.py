@@ -48,6 +48,7 @@ class Settings:
     corroboration_bonus: float = 0.0  # per extra independent source stating the sentence
     query_weight: float = 1.0  # concept weight multiplier for query words
     min_words: int = 8
+    max_index: int = 0  # only the first N sentences of each article are candidates (0: all)
     max_words: int = 55
     greedy_exponent: float = 1.0
     duplicate_overlap: float = 0.8  # candidates sharing this much are never both chosen
@@ -82,6 +83,8 @@ class Summarizer:
         cands = all_candidates(articles, min_words=st.min_words, max_words=st.max_words)
         if len(cands) < 3:  # short stories: accept shorter sentences rather than say nothing
             cands = all_candidates(articles, min_words=4, max_words=st.max_words * 2)
+        if st.max_index:
+            cands = [c for c in cands if c.index < st.max_index] or cands
         seen: set[str] = set()
         out = []
         for c in cands:  # exact repeats (copies) compete as one
