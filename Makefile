@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test test-all bench-fast venv clean
+.PHONY: demo test test-all bench-deps venv clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,10 @@ test: $(STAMP)
 
 test-all: $(STAMP)
 	$(PY) -m pytest -q
+
+# Benchmark peers (HeidelTime needs Java 17); the benchmarks themselves: see bench/RESULTS.md.
+bench-deps: $(STAMP)
+	$(PIP) install -q -r requirements-bench.txt
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
