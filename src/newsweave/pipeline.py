@@ -110,7 +110,13 @@ def default_stages(config: Config) -> list[Stage]:
         stages.append(TimeNormalizer())
     except ImportError:
         pass
-    stages += [SingleStoryGrouper(), StoryExtraction(), ReuseLinker(), CrossChecker()]
+    nli = None
+    if config.get("crosscheck.nli_model"):
+        from .crosscheck.nli import TransformersNLI
+
+        nli = TransformersNLI(config.get("crosscheck.nli_model"))
+    stages += [SingleStoryGrouper(), StoryExtraction(), ReuseLinker(),
+               CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold"))]
     return stages
 
 

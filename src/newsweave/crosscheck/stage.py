@@ -9,6 +9,7 @@ from ..pipeline import Corpus, CorpusStage
 from .conflicts import number_conflicts, quote_conflicts, role_conflicts, state_conflicts
 from .event import build_event
 from .facts import FactAligner
+from .nli import nli_conflicts
 from .timeline import build_timeline
 
 
@@ -58,9 +59,11 @@ class CrossChecker(CorpusStage):
     needs = frozenset({"stories", "source_groups", "entities", "story_numbers", "claims"})
     adds = frozenset({"facts", "conflicts", "timeline", "event"})
 
-    def __init__(self, embedder: Embedder | None = None):
+    def __init__(self, embedder: Embedder | None = None, nli=None, nli_threshold: float = 0.8):
         self.embedder = embedder or Embedder()
         self.aligner = FactAligner(self.embedder)
+        self.nli = nli  # an NLIJudge (crosscheck/nli.py), or None for the default path
+        self.nli_threshold = nli_threshold
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -100,6 +103,8 @@ class CrossChecker(CorpusStage):
         conflicts = (number_conflicts(story.numbers, self._related(arts))
                      + state_conflicts(claims, story.entities)
                      + role_conflicts(claims, story.entities) + quote_conflicts(story.quotes))
+        if self.nli is not None:
+            conflicts += nli_conflicts(facts, self.nli, self.nli_threshold)
         facts = [replace(f, status="conflict") if _in_conflict(f, conflicts) else f for f in facts]
         timeline = build_timeline(arts, story.times, facts)
         datelines = [a.dateline for a in arts if a.dateline]
