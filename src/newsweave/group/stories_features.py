@@ -1,0 +1,133 @@
+"""What story grouping compares: per article, the words, the names and numbers, and the lead.
+
+Three channels, each a bag the grouper compares by cosine:
+
+- ``terms``: content words (lower-cased, stop words out), weighted by sublinear TF times an IDF
+  the grouper keeps up to date as articles arrive;
+- ``keys``: capitalised names ("Tara Reid", "Promises Treatment Center"), numbers and years,
+  the things that tell two similar events apart (two earthquakes differ in place and magnitude,
+  two rehab stories in the celebrity's name);
+- the lead: headline plus the first sentences, embedded by MiniLM (``nlp.embed.Embedder``).
+
+No spaCy: a name is a run of capitalised words, with a sentence-initial single word kept only when
+the article never writes it in lower case (so "The", "Police" at a sentence start drop out).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from ..model import Article
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.U)
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+# A name: capitalised words, allowing a few lower-case joiners inside ("Bank of England").
+_NAME = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’.-]*|[A-Z]{2,})(?:\s+(?:of|de|del|da|la|le|van|von|al|bin|the)?\s*"
+    r"(?:[A-Z][\w'’.-]*))*", re.U)
+_SENT_START = re.compile(r"(?:^|[.!?\n]\s*|``\s*|[\"“]\s*)$")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {
+    "said", "says", "say", "told", "according", "also", "would", "could", "new", "one", "two",
+    "year", "years", "time", "people", "just", "like", "mr", "mrs", "ms", "reuters", "ap",
+}
+# Capitalised words that are not names however they are written (days, months, titles).
+_NOT_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday
+mr mrs ms dr the a an in on at for but and or he she it they we i you his her their this that
+these those there here when while after before as if by with from to of said update updated
+breaking photo video read more""".split())
+
+
+def lead_text(article: Article, sentences: int = 3, limit: int = 700) -> str:
+    """Headline plus the first ``sentences`` sentences, cut at ``limit`` characters."""
+    parts = [article.title.strip()] if article.title and article.title.strip() else []
+    if article.sentences:
+        parts += [article.text[s.start:s.end] for s in article.sentences[:sentences]]
+    else:
+        parts.append(article.text[:limit])
+    return " ".join(" ".join(parts).split())[:limit]
+
+
+def content_terms(text: str) -> Counter:
+    """Lower-cased content words and their counts."""
+    out: Counter = Counter()
+    for m in _WORD.finditer(text):
+        w = m.group().lower().strip("'’-")
+        if len(w) > 2 and w not in _STOP:
+            out[w] += 1
+    return out
+
+
+def key_terms(text: str) -> Counter:
+    """Names (lower-cased, joined by "_") and numbers, with counts."""
+    out: Counter = Counter()
+    lower_words = {m.group() for m in _WORD.finditer(text) if m.group()[0].islower()}
+    for m in _NAME.finditer(text):
+        words = m.group().split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if not words:
+            continue
+        if len(words) == 1:
+            w = words[0].rstrip(".")
+            if w.lower() in _NOT_NAMES or len(w) < 2:
+                continue
+            at_start = _SENT_START.search(text[:m.start()]) is not None
+            if at_start and w.lower() in lower_words:
+                continue
+        key = "_".join(w.rstrip(".").lower() for w in words)
+        out["n:" + key] += 1
+        if len(words) > 1:  # "Tara Reid" also counts as "Reid", as later mentions write her
+            out["n:" + words[-1].rstrip(".").lower()] += 1
+    for m in _NUMBER.finditer(text):
+        out["d:" + m.group().replace(",", "")] += 1
+    return out
+
+
+def weighted(counts: Mapping[str, int], idf: Mapping[str, float], default_idf: float) -> dict:
+    """Sublinear TF x IDF, L2-normalised, as a dict."""
+    vec = {t: (1.0 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def add_into(total: dict, vec: Mapping[str, float], sign: float = 1.0) -> None:
+    for t, v in vec.items():
+        total[t] = total.get(t, 0.0) + sign * v
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float], b_norm: float) -> float:
+    """Cosine of unit ``a`` with ``b`` whose norm is ``b_norm``."""
+    if not b_norm:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items()) / b_norm
+
+
+def norm(vec: Mapping[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vec.values()))
+
+
+class DocumentFrequencies:
+    """Document frequencies that grow as articles arrive; ``idf`` is sklearn's smoothed IDF."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.df: Counter = Counter()
+
+    def update(self, terms: Iterable[str]) -> None:
+        self.n += 1
+        self.df.update(set(terms))
+
+    def idf(self, term: str) -> float:
+        return math.log((1 + self.n) / (1 + self.df.get(term, 0))) + 1.0
+
+    def table(self) -> tuple[dict, float]:
+        """Every term's IDF, and the IDF of an unseen term."""
+        base = math.log(1 + self.n)
+        return {t: base - math.log(1 + d) + 1.0 for t, d in self.df.items()}, base + 1.0
