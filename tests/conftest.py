@@ -45,14 +45,24 @@ def pipeline():
     return p
 
 
+def validated(report):
+    """Every report a test produces must follow the contract (spec/report-v1.md)."""
+    from newsweave.render import report_dict
+    from newsweave.schema import validate_report
+
+    validate_report(report_dict(report))
+    check_spans(report)
+    return report
+
+
 @pytest.fixture(scope="session")
 def seed_report(seeds_dir, pipeline):
-    return pipeline.run([str(seeds_dir)])
+    return validated(pipeline.run([str(seeds_dir)]))
 
 
 @pytest.fixture(scope="session")
 def example_report(pipeline):
-    return pipeline.run([str(EXAMPLES)])
+    return validated(pipeline.run([str(EXAMPLES)]))
 
 
 def stem(name: str) -> str:

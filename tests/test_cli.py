@@ -12,7 +12,7 @@ from newsweave.render import report_dict
 from newsweave.schema import validate_report
 
 from .badinput.make_corpus import make_corpus
-from .conftest import EXAMPLES, check_spans
+from .conftest import EXAMPLES, check_spans, validated
 
 
 def _run(*args, stdin=None):
@@ -77,7 +77,7 @@ def test_seeds_mixed_with_ten_bad_files_lists_all_fifteen(tmp_path, seeds_dir, p
            "scripts_only.html", "no_body.html", "duplicate_a.txt", "duplicate_b.txt", "no_sentence.txt"]
     for name in ten:
         shutil.copy(bad / name, mixed / name)
-    report = pipeline.run([str(mixed)])
+    report = validated(pipeline.run([str(mixed)]))
     inputs = {str(mixed / n) for n in ten} | {str(p) for p in mixed.glob("0*.txt")}
     accounted = {a.input for a in report.articles} | {p.input for p in report.problems if p.kind != "warning"}
     assert report.inputs == 15 and accounted == inputs

@@ -5,6 +5,8 @@ import re
 
 from newsweave.render import render_html, render_markdown
 
+from .conftest import validated
+
 EVIL = ('A story with <script>alert("x")</script> and <img src=x onerror="alert(1)"> inside it, '
         'and a <a href="javascript:alert(2)">link</a>. Officials said "it is <b>bold</b>" on Monday.')
 
@@ -13,7 +15,7 @@ def _report(tmp_path, pipeline):
     rec = {"id": "evil", "text": EVIL, "title": "<script>t()</script>", "source": "<i>Outlet</i>",
            "url": "javascript:alert(3)"}
     (tmp_path / "evil.jsonl").write_text(json.dumps(rec) + "\n")
-    return pipeline.run([str(tmp_path / "evil.jsonl")])
+    return validated(pipeline.run([str(tmp_path / "evil.jsonl")]))
 
 
 def test_html_escapes_everything(tmp_path, pipeline):

@@ -95,20 +95,6 @@ def weighted(counts: Mapping[str, int], idf: Mapping[str, float], default_idf: f
     return {t: v / norm for t, v in vec.items()}
 
 
-def add_into(total: dict, vec: Mapping[str, float], sign: float = 1.0) -> None:
-    for t, v in vec.items():
-        total[t] = total.get(t, 0.0) + sign * v
-
-
-def cosine(a: Mapping[str, float], b: Mapping[str, float], b_norm: float) -> float:
-    """Cosine of unit ``a`` with ``b`` whose norm is ``b_norm``."""
-    if not b_norm:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items()) / b_norm
-
-
 def norm(vec: Mapping[str, float]) -> float:
     return math.sqrt(sum(v * v for v in vec.values()))
 

@@ -42,7 +42,7 @@ class Settings:
     min_df: int = 3
     lead_sentences: int = 3  # a concept in an article's first sentences weighs more...
     lead_weight: float = 1.0  # ...by this much per such article
-    position_bonus: float = 0.0  # bonus for an article's first sentence, in mean concept weights
+    position_bonus: float = 0.5  # bonus for an article's first sentence, in mean concept weights
     position_decay: float = 0.0  # ...and for later ones, position_bonus / (1 + index) ** decay ... 0 = first only
     unigram_weight: float = 0.0  # content words as concepts too, at this share of a bigram's weight
     corroboration_bonus: float = 0.0  # per extra independent source stating the sentence

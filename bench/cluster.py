@@ -1,0 +1,329 @@
+"""Story grouping benchmark: ECB+ (events vs topics), NewsWCL50, incremental vs batch.
+
+    python bench/cluster.py                 # ECB+ (batch, incremental) and NewsWCL50
+    python bench/cluster.py --ecb --limit 6 # the first 6 ECB+ topics (both halves of each)
+    python bench/cluster.py --wcl
+    python bench/cluster.py --tune          # threshold sweep on DUC 2004 Task 2 (the dev set)
+    python bench/cluster.py --fast          # the CI gate slice
+
+Scores: BCubed precision / recall / F1 (per article, averaged) and adjusted Rand index, against
+ECB+ ``subtopic`` (86 events; each topic's two halves are two similar but different events) and
+``topic`` (43). Peer baseline in the same run: TF-IDF (sklearn, sublinear, English stop words)
+with average-link agglomerative clustering on cosine distance, its cut tuned on ECB+ subtopics
+itself (an upper bound for that baseline), and the same baseline cut where DUC 2004 puts it.
+
+Our settings (``StoryGrouper`` defaults) were calibrated on DUC 2004 Task 2 (``--tune``), never on
+ECB+ or NewsWCL50. ``run_ecb``, ``run_wcl`` and ``run_fast`` return the figures as dicts for the
+gate in tests/test_stories.py. Data is read from ../shared (beside the project root); nothing
+from it is copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from newsweave.group.stories import StoryGrouper  # noqa: E402
+from newsweave.model import Article  # noqa: E402
+from newsweave.nlp import split_sentences  # noqa: E402
+
+SHARED = Path(os.environ.get("NEWSWEAVE_SHARED", ROOT.parent / "shared"))
+DATA = SHARED / "data"
+FAST_TOPICS = 8  # the CI slice: ECB+ topics 1-8, both halves (16 events)
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def _article(doc_id: str, text: str) -> Article:
+    return Article(id=doc_id, input=doc_id, text=text, sentences=split_sentences(text),
+                   content_hash=hashlib.sha1(text.encode("utf-8")).hexdigest())
+
+
+def _jsonl(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def load_ecb(limit: int | None = None) -> tuple[list[Article], dict, dict]:
+    """ECB+ articles (topics up to ``limit`` when given), gold subtopic and topic per id."""
+    arts, sub, top = [], {}, {}
+    for r in _jsonl(DATA / "ecbplus" / "documents.jsonl"):
+        if limit is not None and int(r["topic"]) > limit:
+            continue
+        arts.append(_article(r["doc_id"], r["text"]))
+        sub[r["doc_id"]], top[r["doc_id"]] = r["subtopic"], str(r["topic"])
+    return arts, sub, top
+
+
+def load_wcl() -> tuple[list[Article], dict]:
+    arts, gold = [], {}
+    for r in _jsonl(DATA / "newswcl50" / "documents.jsonl"):
+        arts.append(_article(r["doc_id"], r["text"]))
+        gold[r["doc_id"]] = str(r["event_id"])
+    return arts, gold
+
+
+def load_duc() -> tuple[list[Article], dict]:
+    arts, gold = [], {}
+    for c in _jsonl(DATA / "duc2004_task2" / "clusters.jsonl"):
+        for d in c["documents"]:
+            text = d["text"].replace("``", "“").replace("''", "”")
+            arts.append(_article(d["doc_id"], text))
+            gold[d["doc_id"]] = str(c["cluster_id"])
+    return arts, gold
+
+
+# -- scores -------------------------------------------------------------------------------------
+
+
+def bcubed(pred: dict, gold: dict) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 over the articles in ``gold``."""
+    pc, gc = defaultdict(set), defaultdict(set)
+    for a in gold:
+        pc[pred[a]].add(a)
+        gc[gold[a]].add(a)
+    p = r = 0.0
+    for a in gold:
+        both = len(pc[pred[a]] & gc[gold[a]])
+        p += both / len(pc[pred[a]])
+        r += both / len(gc[gold[a]])
+    p, r = p / len(gold), r / len(gold)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def scores(pred: dict, gold: dict) -> dict:
+    from sklearn.metrics import adjusted_rand_score
+
+    ids = sorted(gold)
+    p, r, f = bcubed(pred, gold)
+    ari = adjusted_rand_score([gold[i] for i in ids], [pred[i] for i in ids])
+    return {"p": p, "r": r, "f1": f, "ari": ari, "clusters": len({pred[i] for i in ids})}
+
+
+# -- systems ------------------------------------------------------------------------------------
+
+
+class CachedEmbedder:
+    """The MiniLM embedder, remembering texts it has encoded (so sweeps embed once)."""
+
+    def __init__(self):
+        from newsweave.nlp.embed import Embedder
+
+        self.inner = Embedder()
+        self.cache: dict[str, np.ndarray] = {}
+        self.seconds = 0.0
+
+    def warm_up(self):
+        self.inner.warm_up()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            t0 = time.perf_counter()
+            for t, v in zip(todo, self.inner.encode(todo)):
+                self.cache[t] = v
+            self.seconds += time.perf_counter() - t0
+        return np.stack([self.cache[t] for t in texts])
+
+
+_EMB: CachedEmbedder | None = None
+
+
+def embedder() -> CachedEmbedder:
+    global _EMB
+    if _EMB is None:
+        _EMB = CachedEmbedder()
+    return _EMB
+
+
+def ours(arts: Sequence[Article], incremental: bool = False, **kw) -> dict:
+    """Our grouper: ``add`` all at once, or one article at a time in id order."""
+    g = StoryGrouper(embedder=None if kw.get("backend") == "none" else embedder(), **kw)
+    if incremental:
+        for a in sorted(arts, key=lambda a: a.id):
+            g.add([a])
+        return dict(g.assign([]))
+    return g.assign(arts)
+
+
+def tfidf_agglomerative(arts: Sequence[Article], cuts: Sequence[float]) -> dict[float, dict]:
+    """The peer baseline at each cosine-distance cut: {cut: article id -> cluster}."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    X = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [a.text for a in arts]).toarray()
+    out = {}
+    for cut in cuts:
+        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                         distance_threshold=cut).fit_predict(X)
+        out[cut] = {a.id: int(lab) for a, lab in zip(arts, labels)}
+    return out
+
+
+BASELINE_CUTS = tuple(round(x, 2) for x in np.arange(0.50, 0.99, 0.02))
+
+
+def _best_cut(arts, gold) -> tuple[float, dict]:
+    runs = tfidf_agglomerative(arts, BASELINE_CUTS)
+    cut = max(runs, key=lambda c: bcubed(runs[c], gold)[2])
+    return cut, runs
+
+
+# -- runs ---------------------------------------------------------------------------------------
+
+
+def tune() -> dict:
+    """Sweep our threshold (and the baseline's cut) on DUC 2004 Task 2, the dev set."""
+    arts, gold = load_duc()
+    res = {}
+    for th in (0.20, 0.25, 0.30, 0.35, 0.40, 0.45):
+        t0 = time.perf_counter()
+        res[th] = scores(ours(arts, threshold=th), gold)
+        res[th]["s"] = time.perf_counter() - t0
+    cut, runs = _best_cut(arts, gold)
+    return {"ours": res, "baseline_cut": cut, "baseline": scores(runs[cut], gold)}
+
+
+def run_ecb(limit: int | None = None, incremental: bool = False, duc_cut: float | None = None,
+            **kw) -> dict:
+    """ECB+ (topics <= ``limit``): ours batch (and incremental), baseline tuned on ECB+."""
+    arts, sub, top = load_ecb(limit)
+    out: dict = {"articles": len(arts), "events": len(set(sub.values())),
+                 "topics": len(set(top.values()))}
+    t0 = time.perf_counter()
+    pred = ours(arts, **kw)
+    out["ours_s"] = time.perf_counter() - t0
+    out["ours"] = {"subtopic": scores(pred, sub), "topic": scores(pred, top)}
+    if incremental:
+        t0 = time.perf_counter()
+        inc = ours(arts, incremental=True, **kw)
+        out["incremental_s"] = time.perf_counter() - t0
+        out["incremental"] = {"subtopic": scores(inc, sub), "topic": scores(inc, top)}
+    t0 = time.perf_counter()
+    cut, runs = _best_cut(arts, sub)
+    out["baseline_s"] = time.perf_counter() - t0
+    out["baseline_cut"] = cut
+    out["baseline"] = {"subtopic": scores(runs[cut], sub), "topic": scores(runs[cut], top)}
+    if duc_cut is not None:
+        dr = tfidf_agglomerative(arts, [duc_cut])[duc_cut]
+        out["baseline_duc_cut"] = duc_cut
+        out["baseline_duc"] = {"subtopic": scores(dr, sub), "topic": scores(dr, top)}
+    return out
+
+
+def run_wcl(duc_cut: float | None = None, **kw) -> dict:
+    arts, gold = load_wcl()
+    t0 = time.perf_counter()
+    out = {"articles": len(arts), "ours": scores(ours(arts, **kw), gold)}
+    out["ours_s"] = time.perf_counter() - t0
+    cut, runs = _best_cut(arts, gold)
+    out["baseline_cut"], out["baseline"] = cut, scores(runs[cut], gold)
+    if duc_cut is not None:
+        out["baseline_duc_cut"] = duc_cut
+        out["baseline_duc"] = scores(tfidf_agglomerative(arts, [duc_cut])[duc_cut], gold)
+    return out
+
+
+def run_fast() -> dict:
+    """The CI slice: NewsWCL50 and ECB+ topics 1-8, batch and incremental."""
+    return {"wcl": run_wcl(), "ecb": run_ecb(FAST_TOPICS, incremental=True)}
+
+
+# -- printing -----------------------------------------------------------------------------------
+
+
+def _row(name: str, s: dict, secs: float | None = None) -> str:
+    t = f"{secs:8.1f}" if secs is not None else " " * 8
+    return (f"{name:34s} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f} {s['ari']:6.3f} "
+            f"{s['clusters']:5d} {t}")
+
+
+HEAD = f"{'system':34s} {'B3-P':>6s} {'B3-R':>6s} {'B3-F1':>6s} {'ARI':>6s} {'clus':>5s} {'sec':>8s}"
+
+
+def print_ecb(res: dict) -> None:
+    print(f"ECB+: {res['articles']} articles, {res['events']} events (subtopics), "
+          f"{res['topics']} topics")
+    for level in ("subtopic", "topic"):
+        print(f"\nagainst {level}s\n{HEAD}")
+        print(_row("ours (batch)", res["ours"][level], res["ours_s"]))
+        if "incremental" in res:
+            print(_row("ours (incremental, id order)", res["incremental"][level],
+                       res["incremental_s"]))
+        if "baseline_duc" in res:
+            print(_row(f"tfidf+agglo cut {res['baseline_duc_cut']} (DUC)", res["baseline_duc"][level]))
+        print(_row(f"tfidf+agglo cut {res['baseline_cut']} (ECB+ tuned)", res["baseline"][level],
+                   res["baseline_s"]))
+    if "incremental" in res:
+        d = res["incremental"]["subtopic"]["f1"] - res["ours"]["subtopic"]["f1"]
+        print(f"\nincremental - batch, subtopic BCubed F1: {d:+.3f}")
+
+
+def print_wcl(res: dict) -> None:
+    print(f"NewsWCL50: {res['articles']} articles, 10 events\n{HEAD}")
+    print(_row("ours (batch)", res["ours"], res["ours_s"]))
+    if "baseline_duc" in res:
+        print(_row(f"tfidf+agglo cut {res['baseline_duc_cut']} (DUC)", res["baseline_duc"]))
+    print(_row(f"tfidf+agglo cut {res['baseline_cut']} (WCL tuned)", res["baseline"]))
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--ecb", action="store_true")
+    ap.add_argument("--wcl", action="store_true")
+    ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--fast", action="store_true")
+    ap.add_argument("--limit", type=int, default=None, help="ECB+ topics 1..LIMIT only")
+    ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--backend", default="minilm", help="minilm, or none (no embeddings)")
+    args = ap.parse_args(argv)
+    kw = {"backend": args.backend}
+    if args.threshold is not None:
+        kw["threshold"] = args.threshold
+    duc_cut = None
+    if args.tune or not (args.ecb or args.wcl or args.fast):
+        t = tune()
+        print(f"DUC 2004 Task 2 (dev): 500 articles, 50 clusters\n{HEAD}")
+        for th, s in t["ours"].items():
+            print(_row(f"ours threshold {th}", s, s["s"]))
+        print(_row(f"tfidf+agglo cut {t['baseline_cut']} (DUC tuned)", t["baseline"]))
+        duc_cut = t["baseline_cut"]
+        print()
+        if args.tune:
+            return
+    if args.fast:
+        r = run_fast()
+        print_wcl(r["wcl"])
+        print()
+        print_ecb(r["ecb"])
+        return
+    if args.ecb or not args.wcl:
+        print_ecb(run_ecb(args.limit, incremental=not args.no_incremental, duc_cut=duc_cut, **kw))
+        print()
+    if args.wcl or not args.ecb:
+        print_wcl(run_wcl(duc_cut=duc_cut, **kw))
+    if _EMB is not None:
+        print(f"\n(MiniLM encoding: {_EMB.seconds:.1f} s of the times above)")
+
+
+if __name__ == "__main__":
+    main()

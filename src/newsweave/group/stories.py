@@ -1,0 +1,392 @@
+"""Stories: articles grouped by the event they report, online, with ids that never change.
+
+``StoryGrouper`` takes articles as they arrive. Each article is compared with every story seen
+within ``window_days`` of its date (``Article.published``; undated articles and stories match any
+date) by a weighted sum of three cosines against the story's centroid (features in
+``stories_features.py``): the MiniLM embedding of headline and lead, TF-IDF of content words, and
+TF-IDF of names and numbers (the channel that keeps two earthquakes or two rehab stories apart).
+It joins the best story at ``threshold`` or above, else opens a new one. After each ``add`` call
+stories that have grown together are merged (the older id is kept), and every decision is logged
+in ``history``.
+
+A story's id is ``"s-"`` + the first member's content hash, so articles that arrive later never
+rename it; a merge retires the younger id, and ``resolve`` follows it to the id that absorbed it.
+
+>>> g = StoryGrouper()                             # doctest: +SKIP
+>>> g.add(morning_articles)                         # doctest: +SKIP
+[('a1', 's-3f2a...'), ('a2', 's-3f2a...'), ('a3', 's-91c0...')]
+>>> g.add(evening_articles); g.history[-1]          # doctest: +SKIP
+StoryEvent(kind='merge', stories=('s-3f2a...', 's-91c0...'), article=None)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..model import Article, Story, replace
+from ..pipeline import Corpus, CorpusStage
+from .stories_features import (
+    DocumentFrequencies,
+    content_terms,
+    key_terms,
+    lead_text,
+    norm,
+    weighted,
+)
+from .titles import central_title
+
+# Calibrated on DUC 2004 Task 2 (50 clusters x 10, a clean dev set; never on ECB+ or NewsWCL50):
+# see bench/cluster.py --tune and bench/RESULTS.md. Re-run bench/cluster.py after changing them.
+DEFAULT_THRESHOLD = 0.30
+DEFAULT_WEIGHTS = (0.35, 0.35, 0.30)  # lead embedding, content words, names and numbers
+DEFAULT_WINDOW_DAYS = 7.0
+# IDF weights are recomputed, and every centroid with them, when the corpus has grown this much.
+REFRESH_GROWTH = 1.25
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """One grouping decision: ``new`` (article opened a story), ``join`` (article joined it),
+    ``merge`` (``stories[1]`` was folded into ``stories[0]``)."""
+
+    kind: str
+    stories: tuple[str, ...]
+    article: str | None = None
+
+
+@dataclass
+class _Member:
+    id: str
+    terms: dict
+    keys: dict
+    emb: np.ndarray
+    when: date | None
+    tvec: dict = field(default_factory=dict)
+    kvec: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Cluster:
+    id: str
+    seq: int
+    members: list[_Member]
+    emb: np.ndarray
+    tsum: dict = field(default_factory=dict)
+    ksum: dict = field(default_factory=dict)
+    tnorm: float = 0.0
+    knorm: float = 0.0
+    first: date | None = None
+    last: date | None = None
+    alive: bool = True
+
+
+def _day(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _order(a: Article) -> tuple[str, str]:
+    return (a.published or "9999", a.id)
+
+
+class StoryGrouper:
+    """Online event clustering with stable story ids.
+
+    Args:
+        threshold: combined similarity an article needs to join a story (0..1).
+        window_days: an article only joins stories with a member this many days either side of
+            its date; ``None`` turns the window off.
+        weights: (embedding, content words, names and numbers), summing to 1.
+        merge_threshold: centroid similarity at which two stories merge (default: ``threshold``).
+        embedder: a ``newsweave.nlp.embed.Embedder`` (default MiniLM); ``backend="none"`` skips
+            the embedding channel (its weight goes to the two others).
+    """
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD,
+                 window_days: float | None = DEFAULT_WINDOW_DAYS,
+                 weights: Sequence[float] = DEFAULT_WEIGHTS,
+                 merge_threshold: float | None = None, embedder=None, backend: str = "minilm"):
+        if not 0.0 < threshold < 1.0:
+            raise ConfigError(f"story threshold {threshold!r} must lie between 0 and 1, e.g. 0.3")
+        if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1.0) > 1e-6:
+            raise ConfigError(f"story weights {tuple(weights)!r} must be three non-negative "
+                              "numbers summing to 1 (embedding, words, names)")
+        if window_days is not None and window_days <= 0:
+            raise ConfigError(f"window_days {window_days!r} must be positive, or None for no window")
+        self.threshold = threshold
+        self.window_days = window_days
+        self.merge_threshold = threshold if merge_threshold is None else merge_threshold
+        self.backend = backend
+        w = tuple(float(x) for x in weights)
+        if backend == "none":
+            rest = w[1] + w[2] or 1.0
+            w = (0.0, w[1] / rest, w[2] / rest)
+        self.weights = w
+        self._embedder = embedder
+        self.history: list[StoryEvent] = []
+        self._story_of: dict[str, str] = {}  # article id -> story id, always current
+        self._clusters: dict[str, _Cluster] = {}
+        self._retired: dict[str, str] = {}  # merged-away id -> the id that absorbed it
+        self._df_terms = DocumentFrequencies()
+        self._df_keys = DocumentFrequencies()
+        self._refreshed_at = 0
+        self._seq = 0
+        self._dim = 0
+
+    # -- public --------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the embedding model (once per process)."""
+        if self.backend == "none":
+            return
+        if self._embedder is None:
+            from ..nlp.embed import Embedder
+
+            self._embedder = Embedder(self.backend)
+        self._embedder.warm_up()
+
+    def add(self, articles: Iterable[Article]) -> list[tuple[str, str]]:
+        """Group new articles, in (published, id) order, into the stories so far.
+
+        Returns ``(article id, story id)`` for each new article, after this call's merge check.
+        Articles whose id was seen before are ignored.
+        """
+        fresh, seen = [], set()
+        for a in sorted(articles, key=_order):
+            if a.id not in self._story_of and a.id not in seen:
+                fresh.append(a)
+                seen.add(a.id)
+        if not fresh:
+            return []
+        members = self._featurize(fresh)
+        for m in members:  # the batch is known: its words count in the IDF from the start
+            self._df_terms.update(m.terms)
+            self._df_keys.update(m.keys)
+        if self._df_terms.n >= REFRESH_GROWTH * max(self._refreshed_at, 1) and self._clusters:
+            self._refresh()
+        tidf, tdef = self._df_terms.table()
+        kidf, kdef = self._df_keys.table()
+        touched: set[str] = set()
+        for a, m in zip(fresh, members):
+            m.tvec = weighted(m.terms, tidf, tdef)
+            m.kvec = weighted(m.keys, kidf, kdef)
+            best, score = self._best(m)
+            if best is not None and score >= self.threshold:
+                self._join(best, m)
+                self.history.append(StoryEvent("join", (best.id,), a.id))
+            else:
+                best = self._open(a, m)
+                self.history.append(StoryEvent("new", (best.id,), a.id))
+            touched.add(best.id)
+        self._merge_check(touched)
+        self._refreshed_at = self._refreshed_at or self._df_terms.n
+        return [(a.id, self._story_of[a.id]) for a in fresh]
+
+    def assign(self, articles: Iterable[Article]) -> dict[str, str]:
+        """All articles at once (the same algorithm as ``add``): article id -> story id."""
+        self.add(articles)
+        return dict(self._story_of)
+
+    def resolve(self, story_id: str) -> str:
+        """The current id of a story, following merges."""
+        while story_id in self._retired:
+            story_id = self._retired[story_id]
+        return story_id
+
+    def stories(self) -> dict[str, list[str]]:
+        """Story id -> member article ids, in arrival order."""
+        return {c.id: [m.id for m in c.members] for c in self._clusters.values() if c.alive}
+
+    # -- features ------------------------------------------------------------------------------
+
+    def _featurize(self, arts: Sequence[Article]) -> list[_Member]:
+        if self.backend == "none":
+            embs = np.zeros((len(arts), 1), dtype=np.float32)
+        else:
+            self.warm_up()
+            embs = self._embedder.encode([lead_text(a) for a in arts])
+        self._dim = embs.shape[1]
+        out = []
+        for a, e in zip(arts, embs):
+            body = f"{a.title}\n{a.text}" if a.title else a.text
+            out.append(_Member(a.id, content_terms(body), key_terms(body), e, _day(a.published)))
+        return out
+
+    # -- assignment ----------------------------------------------------------------------------
+
+    def _candidates(self, when: date | None) -> list[_Cluster]:
+        live = [c for c in self._clusters.values() if c.alive]
+        if when is None or self.window_days is None:
+            return live
+        out = []
+        for c in live:
+            if c.first is None or (
+                    (c.first - when).days <= self.window_days
+                    and (when - c.last).days <= self.window_days):
+                out.append(c)
+        return out
+
+    def _score(self, emb: np.ndarray, tvec: dict, kvec: dict, c: _Cluster,
+               exclude: _Member | None = None) -> float:
+        we, wt, wk = self.weights
+        s = 0.0
+        if we:
+            en = float(np.linalg.norm(c.emb))
+            s += we * (float(emb @ c.emb) / en if en else 0.0)
+        s += wt * _cos(tvec, c.tsum, c.tnorm) + wk * _cos(kvec, c.ksum, c.knorm)
+        return s
+
+    def _best(self, m: _Member) -> tuple[_Cluster | None, float]:
+        best, score = None, -1.0
+        for c in self._candidates(m.when):
+            s = self._score(m.emb, m.tvec, m.kvec, c)
+            if s > score or (s == score and best is not None and c.seq < best.seq):
+                best, score = c, s
+        return best, score
+
+    def _open(self, a: Article, m: _Member) -> _Cluster:
+        h = a.content_hash or hashlib.sha1(a.text.encode("utf-8")).hexdigest()
+        sid, k = f"s-{h[:12]}", 2
+        while sid in self._clusters:  # an exact duplicate text opening a second story
+            sid, k = f"s-{h[:12]}-{k}", k + 1
+        c = _Cluster(sid, self._seq, [], np.zeros(self._dim, dtype=np.float32))
+        self._seq += 1
+        self._clusters[sid] = c
+        self._join(c, m)
+        return c
+
+    def _join(self, c: _Cluster, m: _Member) -> None:
+        c.members.append(m)
+        c.emb = c.emb + m.emb
+        _add(c.tsum, m.tvec)
+        _add(c.ksum, m.kvec)
+        c.tnorm, c.knorm = norm(c.tsum), norm(c.ksum)
+        if m.when is not None:
+            c.first = m.when if c.first is None else min(c.first, m.when)
+            c.last = m.when if c.last is None else max(c.last, m.when)
+        self._story_of[m.id] = c.id
+
+    # -- upkeep --------------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Re-weight every member and centroid with the IDF of the corpus as it is now."""
+        tidf, tdef = self._df_terms.table()
+        kidf, kdef = self._df_keys.table()
+        for c in self._clusters.values():
+            if not c.alive:
+                continue
+            c.tsum, c.ksum = {}, {}
+            for m in c.members:
+                m.tvec = weighted(m.terms, tidf, tdef)
+                m.kvec = weighted(m.keys, kidf, kdef)
+                _add(c.tsum, m.tvec)
+                _add(c.ksum, m.kvec)
+            c.tnorm, c.knorm = norm(c.tsum), norm(c.ksum)
+        self._refreshed_at = self._df_terms.n
+
+    def _merge_check(self, touched: set[str]) -> None:
+        """Fold together stories that grew close; the older id (first created) is kept."""
+        queue = sorted(touched, key=lambda s: self._clusters[s].seq)
+        while queue:
+            sid = queue.pop(0)
+            c = self._clusters[sid]
+            if not c.alive:
+                continue
+            en = float(np.linalg.norm(c.emb)) or 1.0
+            emb = c.emb / en
+            tvec = {t: v / (c.tnorm or 1.0) for t, v in c.tsum.items()}
+            kvec = {t: v / (c.knorm or 1.0) for t, v in c.ksum.items()}
+            best, score = None, -1.0
+            for o in self._candidates_for_story(c):
+                s = self._score(emb, tvec, kvec, o)
+                if s > score:
+                    best, score = o, s
+            if best is None or score < self.merge_threshold:
+                continue
+            keep, gone = (best, c) if best.seq < c.seq else (c, best)
+            for m in gone.members:
+                self._join(keep, m)
+            gone.alive = False
+            gone.members = []
+            self._retired[gone.id] = keep.id
+            self.history.append(StoryEvent("merge", (keep.id, gone.id), None))
+            queue.insert(0, keep.id)
+
+    def _candidates_for_story(self, c: _Cluster) -> list[_Cluster]:
+        out = []
+        for o in self._clusters.values():
+            if o is c or not o.alive:
+                continue
+            if self.window_days is not None and None not in (c.first, o.first):
+                gap = max((o.first - c.last).days, (c.first - o.last).days)
+                if gap > self.window_days:
+                    continue
+            out.append(o)
+        return out
+
+
+def _cos(a: dict, b: dict, b_norm: float) -> float:
+    if not b_norm or not a:
+        return 0.0
+    if len(a) <= len(b):
+        return sum(v * b.get(t, 0.0) for t, v in a.items()) / b_norm
+    return sum(v * a.get(t, 0.0) for t, v in b.items()) / b_norm
+
+
+def _add(total: dict, vec: dict) -> None:
+    for t, v in vec.items():
+        total[t] = total.get(t, 0.0) + v
+
+
+class StoryGrouping(CorpusStage):
+    """Groups the run's articles into stories (one ``Story`` per event).
+
+    >>> corpus = StoryGrouping().process(Corpus(articles))   # doctest: +SKIP
+    >>> [s.title for s in corpus.stories]                     # doctest: +SKIP
+    ['Drone attack on the Prime Minister's residence in Baghdad']
+    """
+
+    name = "stories"
+    needs = frozenset({"sentences"})
+    adds = frozenset({"stories", "title"})
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD,
+                 window_days: float | None = DEFAULT_WINDOW_DAYS, backend: str = "minilm"):
+        self.threshold = threshold
+        self.window_days = window_days
+        self.backend = backend
+        self._embedder = None
+
+    def warm_up(self) -> None:
+        if self.backend != "none" and self._embedder is None:
+            from ..nlp.embed import Embedder
+
+            self._embedder = Embedder(self.backend)
+            self._embedder.warm_up()
+
+    def process(self, corpus: Corpus) -> Corpus:
+        if not corpus.articles:
+            return corpus
+        self.warm_up()
+        g = StoryGrouper(self.threshold, self.window_days, embedder=self._embedder,
+                         backend=self.backend)
+        g.add(corpus.articles)
+        by_id = {a.id: a for a in corpus.articles}
+        stories = []
+        for sid, ids in g.stories().items():
+            members = sorted((by_id[i] for i in ids), key=_order)
+            stories.append(Story(id=sid, title=central_title(members),
+                                 articles=tuple(a.id for a in members)))
+        stories.sort(key=lambda s: (-len(s.articles), _order(by_id[s.articles[0]])))
+        extras = dict(corpus.extras, story_history=tuple(g.history))
+        return replace(corpus, stories=tuple(stories), extras=extras)
