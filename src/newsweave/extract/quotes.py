@@ -31,6 +31,8 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
+from spacy.symbols import PROPN as _PROPN
+
 __all__ = ["FoundQuote", "QuoteFinder"]
 
 
@@ -344,15 +346,19 @@ class _Names:
         firsts: dict[str, list[int]] = {}
         # Runs of proper nouns, for names the tagger missed or cut ("Mayor Ana Ruiz" -> "Ana Ruiz").
         self.runs: dict[str, list[tuple[int, str]]] = {}
+        person = doc.vocab.strings["PERSON"]
+        tags = doc.to_array(["POS", "ENT_TYPE"]) if len(doc) else []
+        proper = [i for i, (pos, ent) in enumerate(tags) if pos == _PROPN and ent in (0, person)]
         run: list = []
-        for t in list(doc) + [None]:
-            if t is not None and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON") and not _in_any(t.idx, quoted):
-                run.append(t)
+        for i in proper + [-2]:
+            if run and i == run[-1] + 1:
+                run.append(i)
                 continue
-            full = _untitled(" ".join(x.text for x in run))
+            tokens = [doc[k] for k in run if not _in_any(doc[k].idx, quoted)]
+            full = _untitled(" ".join(t.text for t in tokens)) if len(tokens) == len(run) else ""
             if 2 <= len(full.split()) <= 3:
-                self.runs.setdefault(fold(run[-1].text), []).append((run[0].idx, full))
-            run = []
+                self.runs.setdefault(fold(tokens[-1].text), []).append((tokens[0].idx, full))
+            run = [i]
         # Full personal names first, so that a lone "Kadhimi" or "Guterres" (even tagged ORG) joins one.
         for e in ents:
             w = _name_words(_untitled(e.text) if e.label_ == "PERSON" else e.text)

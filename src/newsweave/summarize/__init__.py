@@ -1,7 +1,60 @@
-"""Summaries in which every sentence cites its sources (extractive; optional LLM rewording)."""
+"""Summaries in which every sentence cites its sources: extractive (``Summarizer``), with an
+optional rewording by a language model (``llm``), and the corpus stage that fills
+``story.summary`` (``Summarize``)."""
 
 from __future__ import annotations
 
-from .extractive import Settings, Summarizer
+import warnings
 
-__all__ = ["Settings", "Summarizer"]
+from ..model import replace
+from ..pipeline import Corpus, CorpusStage
+from .extractive import Settings, Summarizer
+from .llm import LLMRewriter, LLMSettings
+
+__all__ = ["LLMRewriter", "LLMSettings", "Settings", "Summarize", "Summarizer"]
+
+
+class Summarize(CorpusStage):
+    """Fill each story's ``summary`` from its articles, facts, source groups and conflicts.
+
+    >>> from newsweave.pipeline import Pipeline, default_stages       # doctest: +SKIP
+    >>> pipe = Pipeline(default_stages(config) + [Summarize(words=100)])  # doctest: +SKIP
+    """
+
+    name = "summarize"
+    needs = frozenset({"stories", "sentences", "source_groups", "facts", "conflicts"})
+    adds = frozenset({"summary"})
+
+    def __init__(self, summarizer: Summarizer | None = None, words: int = 100,
+                 llm: LLMSettings | None = None):
+        self.summarizer = summarizer or Summarizer()
+        self.words = words
+        self.llm = llm
+
+    @classmethod
+    def from_config(cls, config) -> Summarize:
+        """Built from the ``summarize`` section of a Config (``words``, ``llm``), if it has one."""
+        section = (getattr(config, "data", None) or {}).get("summarize") or {}
+        return cls(words=int(section.get("words", 100)),
+                   llm=LLMSettings.from_config(section.get("llm")))
+
+    def warm_up(self) -> None:
+        self.summarizer.warm_up()
+
+    def process(self, corpus: Corpus) -> Corpus:
+        by_id = {a.id: a for a in corpus.articles}
+        rewriter = LLMRewriter(self.llm) if self.llm else None
+        stories = []
+        for story in corpus.stories:
+            arts = [by_id[i] for i in story.articles if i in by_id]
+            try:
+                summary = self.summarizer.summarize(arts, story.facts, story.source_groups,
+                                                    story.conflicts, words=self.words)
+            except Exception as exc:  # one story's failure must not stop the run
+                warnings.warn(f"summary of story {story.id} failed: {type(exc).__name__}: {exc}",
+                              stacklevel=2)
+                summary = ()
+            if rewriter is not None and summary:
+                summary = rewriter.rewrite(summary)
+            stories.append(replace(story, summary=tuple(summary)))
+        return replace(corpus, stories=tuple(stories))

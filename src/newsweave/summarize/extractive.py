@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import Article, Conflict, Fact, SummarySentence
+from ..model import Article, Conflict, Fact, Span, SummarySentence
 from ..nlp.embed import Embedder
 from .candidates import Candidate, all_candidates
 from .cite import Citer
@@ -240,9 +240,9 @@ class Summarizer:
         bonus = self.bonuses(cands, sets, weights, facts, query)
         if query and self.settings.method != "centroid":
             bonus = bonus + self._query_bonus(cands, sets, weights, query)
-        disputes = {}
+        disputes: dict[int, list[int]] = {}
         for j, c in enumerate(cands):
-            own = [arts_by_id_span(arts, c)]
+            own = [Span(c.article, c.sentence_start, c.sentence_end, "")]
             for k, conflict in enumerate(conflicts):
                 if touches(conflict, own):
                     disputes.setdefault(j, []).append(k)
@@ -277,9 +277,3 @@ class Summarizer:
         unit = float(values.mean()) if values.size and values.mean() > 0 else 1.0
         share = np.array([len(q & set(content_tokens(c.text))) / len(q) for c in cands])
         return self.settings.query_weight * unit * share
-
-
-def arts_by_id_span(articles: Sequence[Article], c: Candidate):
-    from ..model import Span
-
-    return Span(c.article, c.sentence_start, c.sentence_end, "")

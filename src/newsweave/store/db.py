@@ -1,0 +1,256 @@
+"""The corpus store: one SQLite file (WAL mode) with articles, versions, stories, facts, copy links
+and full-text search (FTS5).
+
+Ingest is idempotent by content hash: the same article twice changes nothing, and an article whose
+id (or URL) was seen with other text is stored as a new version linked to the earlier one. Every
+write of a batch happens in one transaction, so a crash leaves the file as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..errors import StoreError
+from ..model import Article, Story, to_dict
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    input TEXT NOT NULL,
+    source TEXT, url TEXT, title TEXT,
+    published TEXT, published_from TEXT, dateline TEXT, language TEXT,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    data TEXT NOT NULL,                 -- the article's report JSON (removed, sentences...)
+    version_of TEXT REFERENCES articles(id),
+    version INTEGER NOT NULL DEFAULT 1,
+    ingested_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    first_published TEXT, last_published TEXT,
+    n_articles INTEGER NOT NULL, n_sources INTEGER NOT NULL,
+    data TEXT NOT NULL,                 -- the story's report JSON (summary, facts, conflicts...)
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_articles (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (story_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS story_articles_article ON story_articles(article_id);
+CREATE TABLE IF NOT EXISTS facts (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    statement TEXT NOT NULL, status TEXT NOT NULL, independent_sources INTEGER NOT NULL,
+    support TEXT NOT NULL,
+    PRIMARY KEY (story_id, n)
+);
+CREATE TABLE IF NOT EXISTS copy_links (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, share REAL NOT NULL,
+    PRIMARY KEY (story_id, a, b)
+);
+CREATE TABLE IF NOT EXISTS story_events (
+    at REAL NOT NULL, kind TEXT NOT NULL, story_id TEXT NOT NULL, other TEXT, article_id TEXT
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles',
+    content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(statement, story_id UNINDEXED,
+    tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+class Store:
+    """``Store(path)`` opens (and creates) the corpus file.
+
+    >>> with Store(":memory:") as st:  # doctest: +SKIP
+    ...     st.add_articles(report.articles)
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path!r}: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"store {self.path!r} has schema {version}, newer than this newsweave "
+                             f"({SCHEMA_VERSION}): upgrade newsweave")
+        if version < SCHEMA_VERSION:
+            with self.transaction():
+                for stmt in SCHEMA.split(";\n"):
+                    if stmt.strip():
+                        self.db.execute(stmt)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def transaction(self):
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- articles ----------------------------------------------------------------------------
+
+    def add_articles(self, articles: Iterable[Article]) -> dict[str, list[str]]:
+        """Store new articles; return ids by outcome: ``added``, ``unchanged``, ``versions``.
+
+        An article whose content hash is stored already is ``unchanged`` (whatever its id). One
+        whose id or URL is stored with other text becomes ``<id>@v<n>``, linked by ``version_of``.
+        """
+        out: dict[str, list[str]] = {"added": [], "unchanged": [], "versions": []}
+        now = time.time()
+        with self.transaction():
+            for a in articles:
+                if self.db.execute("SELECT 1 FROM articles WHERE content_hash = ?",
+                                   (a.content_hash,)).fetchone():
+                    out["unchanged"].append(a.id)
+                    continue
+                prev = self.db.execute(
+                    "SELECT id, version FROM articles WHERE id = ? OR (url IS NOT NULL AND url = ?) "
+                    "OR version_of = ? ORDER BY version DESC LIMIT 1", (a.id, a.url, a.id)).fetchone()
+                aid, version, version_of = a.id, 1, None
+                if prev is not None:
+                    version = prev["version"] + 1
+                    root = self.db.execute("SELECT COALESCE(version_of, id) FROM articles WHERE id = ?",
+                                           (prev["id"],)).fetchone()[0]
+                    version_of, aid = root, f"{root}@v{version}"
+                    out["versions"].append(aid)
+                else:
+                    out["added"].append(aid)
+                data = to_dict(a)
+                data["id"] = aid
+                cur = self.db.execute(
+                    "INSERT INTO articles (id, input, source, url, title, published, published_from, "
+                    "dateline, language, text, content_hash, data, version_of, version, ingested_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (aid, a.input, a.source, a.url, a.title, a.published, a.published_from,
+                     a.dateline, a.language, a.text, a.content_hash, json.dumps(data), version_of,
+                     version, now))
+                self.db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?,?,?)",
+                                (cur.lastrowid, a.title or "", a.text))
+        return out
+
+    def article(self, article_id: str) -> dict | None:
+        row = self.db.execute("SELECT data, version_of, version FROM articles WHERE id = ?",
+                              (article_id,)).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row["data"])
+        data.update(version_of=row["version_of"], version=row["version"])
+        return data
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "stories", "facts", "copy_links", "story_articles"}:
+            raise StoreError(f"no table {table!r}")
+        return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    # --- stories -----------------------------------------------------------------------------
+
+    def put_stories(self, stories: Sequence[Story], events: Sequence[tuple] = ()) -> None:
+        """Write (or rewrite) stories with their facts and copy links, in one transaction."""
+        now = time.time()
+        with self.transaction():
+            for s in stories:
+                dates = [r[0] for r in self.db.execute(
+                    f"SELECT published FROM articles WHERE id IN ({','.join('?' * len(s.articles))}) "
+                    "AND published IS NOT NULL ORDER BY published", s.articles)]
+                self.db.execute("DELETE FROM stories WHERE id = ?", (s.id,))
+                self.db.execute("DELETE FROM facts_fts WHERE story_id = ?", (s.id,))
+                self.db.execute(
+                    "INSERT INTO stories (id, title, first_published, last_published, n_articles, "
+                    "n_sources, data, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                    (s.id, s.title, dates[0] if dates else None, dates[-1] if dates else None,
+                     len(s.articles), len(s.source_groups) or len(s.articles),
+                     json.dumps(to_dict(s)), now))
+                self.db.executemany("INSERT INTO story_articles VALUES (?, ?)",
+                                    [(s.id, a) for a in s.articles])
+                self.db.executemany(
+                    "INSERT INTO facts VALUES (?,?,?,?,?,?)",
+                    [(s.id, n, f.statement, f.status, f.independent_sources,
+                      json.dumps(to_dict(f.support))) for n, f in enumerate(s.facts)])
+                self.db.executemany("INSERT INTO facts_fts (statement, story_id) VALUES (?, ?)",
+                                    [(f.statement, s.id) for f in s.facts])
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO copy_links VALUES (?,?,?,?,?)",
+                    [(s.id, r.articles[0], r.articles[1], r.kind, r.share) for r in s.reuse])
+            self.db.executemany("INSERT INTO story_events VALUES (?,?,?,?,?)",
+                                [(now, *e) for e in events])
+
+    def stories(self, order: str = "newest", limit: int = 50) -> list[dict]:
+        """Stories, newest first (``newest``) or with the most independent sources (``sources``)."""
+        key = {"newest": "last_published DESC, updated_at DESC",
+               "sources": "n_sources DESC, last_published DESC"}.get(order)
+        if key is None:
+            raise StoreError(f"unknown order {order!r}: use 'newest' or 'sources'")
+        rows = self.db.execute(
+            f"SELECT id, title, first_published, last_published, n_articles, n_sources FROM stories "
+            f"ORDER BY {key} LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def story(self, story_id: str) -> dict | None:
+        row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT data FROM stories WHERE id LIKE ? LIMIT 2",
+                                  (story_id + "%",)).fetchall()
+            row = row[0] if len(row) == 1 else None
+        return json.loads(row["data"]) if row else None
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Full-text search over articles and facts; FTS5 syntax, plain words work as AND."""
+        q = _fts_query(query)
+        out = []
+        for r in self.db.execute(
+                "SELECT a.id, a.title, a.published, snippet(articles_fts, 1, '[', ']', '…', 12) AS snip "
+                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (q, limit)):
+            out.append({"kind": "article", "id": r["id"], "title": r["title"],
+                        "published": r["published"], "snippet": r["snip"]})
+        for r in self.db.execute(
+                "SELECT story_id, statement FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rank "
+                "LIMIT ?", (q, limit)):
+            out.append({"kind": "fact", "id": r["story_id"], "snippet": r["statement"]})
+        return out
+
+
+def _fts_query(query: str) -> str:
+    """Quote each word so user text never breaks FTS5 syntax ('Al-Kadhimi', 'U.N.')."""
+    words = [w.replace('"', '""') for w in query.split() if w.strip()]
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
