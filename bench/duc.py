@@ -282,11 +282,13 @@ def run_seeds(shared: Path = SHARED, words: int = 100, summarizer=None, report=N
             checks += [o >= 0.5 for o in ov]
         lines.append((s.text, [(c.article.split("_")[0], c.start, c.end, round(o, 2), c.text)
                                for c, o in zip(s.citations, ov)]))
-        # about a multi-source gold fact: some citation holds that fact's evidence for its article
-        about = [f for f in gold["consensus_facts"] if f.get("independent_sources", 1) >= 2 and any(
-            _fold(ev) in _fold(c.text)
-            for c in s.citations for name, ev in f["evidence"].items()
-            if name.rsplit(".", 1)[0] == c.article)]
+        # about a multi-source gold fact: the chosen sentence (the first citation) holds that
+        # fact's evidence for its article
+        own = s.citations[0] if s.citations else None
+        about = [f for f in gold["consensus_facts"] if own and f.get("independent_sources", 1) >= 2
+                 and any(_fold(ev) in _fold(arts[own.article].text[own.start:own.end])
+                         for name, ev in f["evidence"].items()
+                         if name.rsplit(".", 1)[0] == own.article)]
         if about and not disputed:
             multi_total += 1
             multi_ok += len({group_of.get(c.article, c.article) for c in s.citations}) >= 2

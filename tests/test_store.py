@@ -54,3 +54,10 @@ def test_a_failed_batch_leaves_nothing(tmp_path):
         with pytest.raises(Exception):
             st.add_articles([good, "not an article"])
         assert st.count("articles") == 0
+
+
+def test_articles_round_trip_with_their_extraction(tmp_path, seed_report):
+    with Store(tmp_path / "c.db") as st:
+        st.add_articles(seed_report.articles)
+        back = st.load_articles()
+    assert back == sorted(seed_report.articles, key=lambda a: a.id)

@@ -289,24 +289,56 @@ _PRIVATE = {
 }
 
 
-def to_dict(obj: Any) -> Any:
-    """Convert a model object (or a tuple/list of them) to plain JSON-ready values."""
+def to_dict(obj: Any, private: bool = False) -> Any:
+    """Convert a model object (or a tuple/list of them) to plain JSON-ready values.
+
+    ``private=True`` keeps the internal fields too (for the store, which rebuilds the objects
+    with ``from_dict``)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        hidden = _PRIVATE.get(type(obj), set())
+        hidden = set() if private else _PRIVATE.get(type(obj), set())
         out = {}
         for f in dataclasses.fields(obj):
             if f.name in hidden:
                 continue
-            out[f.name] = to_dict(getattr(obj, f.name))
-        if isinstance(obj, Report):
+            out[f.name] = to_dict(getattr(obj, f.name), private)
+        if isinstance(obj, Report) and not private:
             out = {"schema": obj.schema, **{k: v for k, v in out.items() if k != "schema"}}
         return out
     if isinstance(obj, (list, tuple)):
-        return [to_dict(x) for x in obj]
+        return [to_dict(x, private) for x in obj]
     if isinstance(obj, dict):
-        return {k: to_dict(v) for k, v in obj.items()}
+        return {k: to_dict(v, private) for k, v in obj.items()}
     return obj
 
+
+def from_dict(cls: type, data: Any) -> Any:
+    """Rebuild a model object from ``to_dict(obj, private=True)`` output (no pickle: a store
+    file is data, never code)."""
+    import types
+    import typing
+
+    def build(tp, value):
+        if value is None:
+            return None
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            for a in args:
+                if dataclasses.is_dataclass(a) and isinstance(value, dict):
+                    return build(a, value)
+            return value
+        if origin is tuple:
+            args = typing.get_args(tp)
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(build(args[0], v) for v in value)
+            return tuple(build(a, v) for a, v in zip(args, value))
+        if dataclasses.is_dataclass(tp):
+            hints = typing.get_type_hints(tp)
+            names = {f.name for f in dataclasses.fields(tp)}
+            return tp(**{k: build(hints[k], v) for k, v in value.items() if k in names})
+        return value
+
+    return build(cls, data)
 
 def replace(obj: Any, **changes: Any) -> Any:
     """``dataclasses.replace``, re-exported so stages read as the house style asks."""
@@ -316,6 +348,6 @@ def replace(obj: Any, **changes: Any) -> Any:
 __all__ = [
     "Article", "Claim", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
     "Passage", "Problem", "Quote", "RawDocument", "Removed", "Report", "Reuse", "Segment", "Sentence",
-    "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "replace", "to_dict",
+    "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "from_dict", "replace", "to_dict",
     "SCHEMA_ID",
 ]

@@ -36,7 +36,6 @@ from .stories_features import (
     content_terms,
     key_terms,
     lead_text,
-    norm,
     weighted,
 )
 from .titles import central_title
@@ -79,8 +78,6 @@ class _Cluster:
     emb: np.ndarray
     tsum: dict = field(default_factory=dict)
     ksum: dict = field(default_factory=dict)
-    tnorm: float = 0.0
-    knorm: float = 0.0
     first: date | None = None
     last: date | None = None
     alive: bool = True
@@ -236,15 +233,14 @@ class StoryGrouper:
                 out.append(c)
         return out
 
-    def _score(self, emb: np.ndarray, tvec: dict, kvec: dict, c: _Cluster,
-               exclude: _Member | None = None) -> float:
+    def _score(self, emb: np.ndarray, tvec: dict, kvec: dict, c: _Cluster) -> float:
+        """Group-average similarity: the mean over the story's members of the weighted cosines
+        (so the scale does not drift as a story grows, and merges use the same threshold)."""
         we, wt, wk = self.weights
-        s = 0.0
-        if we:
-            en = float(np.linalg.norm(c.emb))
-            s += we * (float(emb @ c.emb) / en if en else 0.0)
-        s += wt * _cos(tvec, c.tsum, c.tnorm) + wk * _cos(kvec, c.ksum, c.knorm)
-        return s
+        n = len(c.members) or 1
+        s = we * float(emb @ c.emb) if we else 0.0
+        s += wt * _dot(tvec, c.tsum) + wk * _dot(kvec, c.ksum)
+        return s / n
 
     def _best(self, m: _Member) -> tuple[_Cluster | None, float]:
         best, score = None, -1.0
@@ -270,7 +266,6 @@ class StoryGrouper:
         c.emb = c.emb + m.emb
         _add(c.tsum, m.tvec)
         _add(c.ksum, m.kvec)
-        c.tnorm, c.knorm = norm(c.tsum), norm(c.ksum)
         if m.when is not None:
             c.first = m.when if c.first is None else min(c.first, m.when)
             c.last = m.when if c.last is None else max(c.last, m.when)
@@ -291,8 +286,7 @@ class StoryGrouper:
                 m.kvec = weighted(m.keys, kidf, kdef)
                 _add(c.tsum, m.tvec)
                 _add(c.ksum, m.kvec)
-            c.tnorm, c.knorm = norm(c.tsum), norm(c.ksum)
-        self._refreshed_at = self._df_terms.n
+            self._refreshed_at = self._df_terms.n
 
     def _merge_check(self, touched: set[str]) -> None:
         """Fold together stories that grew close; the older id (first created) is kept."""
@@ -302,10 +296,10 @@ class StoryGrouper:
             c = self._clusters[sid]
             if not c.alive:
                 continue
-            en = float(np.linalg.norm(c.emb)) or 1.0
-            emb = c.emb / en
-            tvec = {t: v / (c.tnorm or 1.0) for t, v in c.tsum.items()}
-            kvec = {t: v / (c.knorm or 1.0) for t, v in c.ksum.items()}
+            n = len(c.members)
+            emb = c.emb / n
+            tvec = {t: v / n for t, v in c.tsum.items()}
+            kvec = {t: v / n for t, v in c.ksum.items()}
             best, score = None, -1.0
             for o in self._candidates_for_story(c):
                 s = self._score(emb, tvec, kvec, o)
@@ -335,12 +329,10 @@ class StoryGrouper:
         return out
 
 
-def _cos(a: dict, b: dict, b_norm: float) -> float:
-    if not b_norm or not a:
-        return 0.0
-    if len(a) <= len(b):
-        return sum(v * b.get(t, 0.0) for t, v in a.items()) / b_norm
-    return sum(v * a.get(t, 0.0) for t, v in b.items()) / b_norm
+def _dot(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 def _add(total: dict, vec: dict) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import StoreError
-from ..model import Article, Story, to_dict
+from ..model import Article, Story, from_dict, replace, to_dict
 
 SCHEMA_VERSION = 1
 
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     content_hash TEXT NOT NULL UNIQUE,
     data TEXT NOT NULL,                 -- the article's report JSON (removed, sentences...)
+    state TEXT,                         -- the whole Article, extraction included (JSON)
     version_of TEXT REFERENCES articles(id),
     version INTEGER NOT NULL DEFAULT 1,
     ingested_at REAL NOT NULL
@@ -146,14 +147,24 @@ class Store:
                 data["id"] = aid
                 cur = self.db.execute(
                     "INSERT INTO articles (id, input, source, url, title, published, published_from, "
-                    "dateline, language, text, content_hash, data, version_of, version, ingested_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "dateline, language, text, content_hash, data, state, version_of, version, "
+                    "ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (aid, a.input, a.source, a.url, a.title, a.published, a.published_from,
-                     a.dateline, a.language, a.text, a.content_hash, json.dumps(data), version_of,
-                     version, now))
+                     a.dateline, a.language, a.text, a.content_hash, json.dumps(data),
+                     json.dumps(to_dict(replace(a, id=aid), private=True)), version_of, version, now))
                 self.db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?,?,?)",
                                 (cur.lastrowid, a.title or "", a.text))
         return out
+
+    def load_articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """The stored Article objects (all, or those with ``ids``), in id order."""
+        if ids is None:
+            rows = self.db.execute("SELECT state FROM articles WHERE state IS NOT NULL ORDER BY id")
+        else:
+            rows = self.db.execute(
+                f"SELECT state FROM articles WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
+                list(ids))
+        return [from_dict(Article, json.loads(r[0])) for r in rows]
 
     def article(self, article_id: str) -> dict | None:
         row = self.db.execute("SELECT data, version_of, version FROM articles WHERE id = ?",
@@ -200,6 +211,16 @@ class Store:
                     [(s.id, r.articles[0], r.articles[1], r.kind, r.share) for r in s.reuse])
             self.db.executemany("INSERT INTO story_events VALUES (?,?,?,?,?)",
                                 [(now, *e) for e in events])
+
+    def replace_stories(self, stories: Sequence[Story], events: Sequence[tuple] = ()) -> None:
+        """Make ``stories`` the store's whole set of stories (others are removed)."""
+        keep = {s.id for s in stories}
+        with self.transaction():
+            for (sid,) in self.db.execute("SELECT id FROM stories").fetchall():
+                if sid not in keep:
+                    self.db.execute("DELETE FROM facts_fts WHERE story_id = ?", (sid,))
+                    self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
+        self.put_stories(stories, events)
 
     def stories(self, order: str = "newest", limit: int = 50) -> list[dict]:
         """Stories, newest first (``newest``) or with the most independent sources (``sources``)."""

@@ -49,22 +49,27 @@ def conflict_sentence(conflict: Conflict, articles: Sequence[Article]) -> Summar
         sides.setdefault(str(cl.value), []).append(cl)
     if len(sides) < 2:
         return None
+    kept = sorted(sides.items(), key=lambda kv: -len({c.article for c in kv[1]}))[:MAX_SIDES]
     parts = []
-    for value, cls in list(sides.items())[:MAX_SIDES]:
-        shown = min((" ".join(c.text.split()) for c in cls), key=len)
-        what = f"“{shown}”" if len(shown.split()) <= MAX_QUOTED_WORDS else value
-        names = []
-        for c in cls:
-            name = label(by_id[c.article])
-            if name not in names:
-                names.append(name)
-        parts.append(f"{what} [{', '.join(names)}]")
+    for value, cls in kept:
+        if all(len(c.text.split()) <= MAX_QUOTED_WORDS for c in cls):
+            # each article's own words, once per article: “an armed drone” [002, 003]
+            first: dict[str, str] = {}
+            for c in cls:
+                first.setdefault(c.article, " ".join(c.text.split()).rstrip(".,;:"))
+            by_text: dict[str, list[str]] = {}
+            for aid, t in first.items():
+                by_text.setdefault(t, []).append(label(by_id[aid]))
+            parts.append(", ".join(f"“{t}” [{', '.join(names)}]" for t, names in by_text.items()))
+        else:
+            names = list(dict.fromkeys(label(by_id[c.article]) for c in cls))
+            parts.append(f"{value} [{', '.join(names)}]")
     topic = conflict.topic.strip()
     if topic.lower().startswith("number"):
         topic = "the " + topic
     text = f"Reports differ on {topic}: " + " / ".join(parts) + "."
     spans: dict[tuple[str, int, int], Span] = {}
-    for value, cls in list(sides.items())[:MAX_SIDES]:
+    for _value, cls in kept:
         for c in cls:
             sp = _exact(by_id[c.article], c.start, c.end)
             if sp.text:

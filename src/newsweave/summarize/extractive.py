@@ -53,6 +53,7 @@ class Settings:
     greedy_exponent: float = 1.0
     duplicate_overlap: float = 0.8  # candidates sharing this much are never both chosen
     mmr_lambda: float = 0.7  # centroid method only
+    dispute_weight: float = 1.0  # a dispute all articles join is worth one typical sentence
 
 
 def min_df(n_docs: int, base: int) -> int:
@@ -177,16 +178,19 @@ class Summarizer:
         return [frozenset(np.nonzero(share[j] >= self.settings.duplicate_overlap)[0].tolist())
                 for j in range(n)]
 
-    def choose(self, cands: Sequence[Candidate], sets, weights, bonus, lengths, budget) -> list[int]:
+    def choose(self, cands: Sequence[Candidate], sets, weights, bonus, lengths, budget,
+               extras=(), extra_lengths=(), extra_values=()) -> list[int]:
         st = self.settings
         excluded = self.duplicates(cands)
         if st.method == "centroid":
             return self._centroid(cands, lengths, budget, excluded, bonus)
         if st.method == "ilp":
-            got = ilp(sets, weights, bonus, lengths, budget, excluded)
+            got = ilp(sets, weights, bonus, lengths, budget, excluded, extras, extra_lengths,
+                      extra_values)
             if got is not None:
                 return got
-        return greedy(sets, weights, bonus, lengths, budget, st.greedy_exponent, excluded)
+        return greedy(sets, weights, bonus, lengths, budget, st.greedy_exponent, excluded,
+                      extras, extra_lengths, extra_values)
 
     def _centroid(self, cands, lengths, budget, excluded, bonus) -> list[int]:
         """MiniLM centrality plus position, chosen by MMR (the comparison method)."""
@@ -240,29 +244,60 @@ class Summarizer:
         bonus = self.bonuses(cands, sets, weights, facts, query)
         if query and self.settings.method != "centroid":
             bonus = bonus + self._query_bonus(cands, sets, weights, query)
-        disputes: dict[int, list[int]] = {}
-        for j, c in enumerate(cands):
-            own = [Span(c.article, c.sentence_start, c.sentence_end, "")]
-            for k, conflict in enumerate(conflicts):
-                if touches(conflict, own):
-                    disputes.setdefault(j, []).append(k)
-        rendered = {k: conflict_sentence(conflicts[k], arts) for k in
-                    {k for ks in disputes.values() for k in ks}}
-        lengths = [c.words + sum(word_count(rendered[k].text) for k in disputes.get(j, ())
-                                 if rendered[k] is not None) for j, c in enumerate(cands)]
-        chosen_idx = self.choose(cands, sets, weights, bonus, lengths, words)
-        chosen = [cands[j] for j in chosen_idx]
-        values = [float(weights[list(sets[j])].sum()) + bonus[j] for j in chosen_idx]
-        order = reading_order(chosen, arts, values)
-        chosen = [chosen[i] for i in order]
-        chosen_idx = [chosen_idx[i] for i in order]
+        # The disputes a sentence will bring (those its own sentence or its facts' support touch)
+        # take room in the budget once; citations found later can add more (checked below).
+        rendered: dict[int, SummarySentence | None] = {k: conflict_sentence(c, arts)
+                                                       for k, c in enumerate(conflicts)}
+        extras = [frozenset(k for k in self._dispute_ids(conflicts, self._reach(c, facts))
+                            if rendered[k] is not None) for c in cands]
+        extra_lengths = [word_count(r.text) if r else 0 for r in rendered.values()]
+        extra_values = self._dispute_values(conflicts, arts, sets, weights)
+        chosen_idx = self.choose(cands, sets, weights, bonus, [c.words for c in cands], words,
+                                 extras, extra_lengths, extra_values)
+        values = {j: float(weights[list(sets[j])].sum()) + bonus[j] for j in chosen_idx}
+        chosen_idx = [chosen_idx[i] for i in reading_order([cands[j] for j in chosen_idx], arts,
+                                                           [values[j] for j in chosen_idx])]
         citer = Citer(self.embedder.encode if self.citations else None)
-        cites = citer.cite(chosen, arts, facts)
+        cites = dict(zip(chosen_idx, citer.cite([cands[j] for j in chosen_idx], arts, facts)))
+        while True:
+            out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts)
+            if sum(word_count(s.text) for s in out) <= words or len(chosen_idx) <= 1:
+                return out
+            # a dispute found through a citation overran the budget: drop the least valuable
+            chosen_idx.remove(min(chosen_idx, key=lambda j: values[j]))
+
+    @staticmethod
+    def _reach(c: Candidate, facts: Sequence[Fact]) -> list[Span]:
+        """The candidate's own sentence and the support of the facts it belongs to."""
+        spans = [Span(c.article, c.sentence_start, c.sentence_end, "")]
+        for f in facts:
+            if any(sp.article == c.article and sp.start < c.end and c.start < sp.end
+                   for sp in f.support):
+                spans += f.support
+        return spans
+
+    def _dispute_values(self, conflicts, arts, sets, weights) -> list[float]:
+        """What stating a dispute is worth: a typical sentence's value times the share of the
+        story's articles that take a side (a dispute most sources join is part of the story)."""
+        values = np.array([weights[list(s)].sum() if s else 0.0 for s in sets])
+        unit = float(values.mean()) if values.size and values.mean() > 0 else 1.0
+        ids = {a.id for a in arts}
+        return [self.settings.dispute_weight * unit *
+                len({cl.article for cl in c.claims} & ids) / max(len(ids), 1) for c in conflicts]
+
+    @staticmethod
+    def _dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span]) -> list[int]:
+        return [k for k, conflict in enumerate(conflicts) if touches(conflict, spans)]
+
+    def _assemble(self, chosen_idx, cands, cites, conflicts, rendered, arts):
+        """The summary sentences, each dispute right after the first sentence that touches it."""
         out: list[SummarySentence] = []
         said: set[int] = set()
-        for j, c, spans in zip(chosen_idx, chosen, cites):
-            out.append(SummarySentence(c.text, spans))
-            for k in disputes.get(j, ()):
+        for j in chosen_idx:
+            out.append(SummarySentence(cands[j].text, cites[j]))
+            for k in self._dispute_ids(conflicts, cites[j]):
+                if k not in rendered:
+                    rendered[k] = conflict_sentence(conflicts[k], arts)
                 if k not in said and rendered[k] is not None:
                     said.add(k)
                     out.append(rendered[k])

@@ -25,33 +25,48 @@ def coverage_value(chosen: Sequence[int], concepts: Sequence[frozenset[int]], we
 
 def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarray,
            lengths: Sequence[int], budget: int, exponent: float = 1.0,
-           excluded: Sequence[frozenset[int]] = ()) -> list[int]:
+           excluded: Sequence[frozenset[int]] = (), extras: Sequence[frozenset[int]] = (),
+           extra_lengths: Sequence[int] = (), extra_values: Sequence[float] = ()) -> list[int]:
     """Greedy budgeted coverage: repeatedly add the sentence with most new weight per word.
 
     ``excluded[j]``: sentences that may not be chosen together with ``j`` (near duplicates).
+    ``extras[j]``: shared additions sentence ``j`` brings (disputes to state), whose
+    ``extra_lengths`` are paid and ``extra_values`` gained once, by the first sentence that
+    brings them.
     """
     n = len(concepts)
     chosen: list[int] = []
     covered: set[int] = set()
+    paid: set[int] = set()
     used = 0
     blocked: set[int] = set()
+
+    def cost(j: int) -> int:
+        more = extras[j] - paid if extras else ()
+        return lengths[j] + sum(extra_lengths[k] for k in more)
+
     while True:
         best, best_score = -1, 0.0
         for j in range(n):
-            if j in blocked or j in chosen or used + lengths[j] > budget:
+            if j in blocked or j in chosen or used + cost(j) > budget:
                 continue
             gain = sum(weights[i] for i in concepts[j] - covered) + bonus[j]
-            score = gain / (max(lengths[j], 1) ** exponent)
+            if extras:
+                gain += sum(extra_values[k] for k in extras[j] - paid)
+            score = gain / (max(cost(j), 1) ** exponent)
             if gain > 0 and score > best_score:
                 best, best_score = j, score
         if best < 0:
             break
+        used += cost(best)
         chosen.append(best)
         covered |= concepts[best]
-        used += lengths[best]
+        if extras:
+            paid |= extras[best]
         if excluded:
             blocked |= excluded[best]
-    singles = [j for j in range(n) if lengths[j] <= budget]
+    paid = set()
+    singles = [j for j in range(n) if cost(j) <= budget]
     if singles:
         top = max(singles, key=lambda j: coverage_value([j], concepts, weights, bonus))
         if coverage_value([top], concepts, weights, bonus) > coverage_value(chosen, concepts, weights, bonus):
@@ -61,18 +76,23 @@ def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.nd
 
 def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarray,
         lengths: Sequence[int], budget: int, excluded: Sequence[frozenset[int]] = (),
-        time_limit: float = ILP_SECONDS) -> list[int] | None:
-    """The exact optimum (None when SciPy is missing or HiGHS does not finish in time)."""
+        extras: Sequence[frozenset[int]] = (), extra_lengths: Sequence[int] = (),
+        extra_values: Sequence[float] = (), time_limit: float = ILP_SECONDS) -> list[int] | None:
+    """The exact optimum (None when SciPy is missing or HiGHS finds no solution in time).
+
+    Arguments as for ``greedy``; an extra's length counts once if any chosen sentence brings it.
+    """
     try:
         from scipy.optimize import Bounds, LinearConstraint, milp
         from scipy.sparse import coo_matrix
     except ImportError:
         return None
-    n, m = len(concepts), len(weights)
+    n, m, g = len(concepts), len(weights), len(extra_lengths)
     if n == 0:
         return []
-    # variables: n sentences, then m concepts; maximise -> minimise the negative
-    c = -np.concatenate([bonus, weights]).astype(float)
+    # variables: n sentences, m concepts, g extras; maximise -> minimise the negative
+    c = -np.concatenate([bonus, weights, np.asarray(extra_values, dtype=float).reshape(g)]
+                        ).astype(float)
     rows, cols, vals = [], [], []
     r = 0
     # length
@@ -80,8 +100,34 @@ def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarr
         rows.append(r)
         cols.append(j)
         vals.append(float(lengths[j]))
+    for k in range(g):
+        rows.append(r)
+        cols.append(n + m + k)
+        vals.append(float(extra_lengths[k]))
     lo, hi = [-np.inf], [float(budget)]
     r += 1
+    # a chosen sentence brings its extras (x_j - e_k <= 0), and only they do (e_k <= sum x_j)
+    bringers: list[list[int]] = [[] for _ in range(g)]
+    for j, ks in enumerate(extras):
+        for k in ks:
+            bringers[k].append(j)
+            rows += [r, r]
+            cols += [j, n + m + k]
+            vals += [1.0, -1.0]
+            lo.append(-np.inf)
+            hi.append(0.0)
+            r += 1
+    for k in range(g):
+        rows.append(r)
+        cols.append(n + m + k)
+        vals.append(1.0)
+        for j in bringers[k]:
+            rows.append(r)
+            cols.append(j)
+            vals.append(-1.0)
+        lo.append(-np.inf)
+        hi.append(0.0)
+        r += 1
     # a concept counts only if some chosen sentence holds it: c_i - sum_j x_j <= 0
     holders: list[list[int]] = [[] for _ in range(m)]
     for j, cs in enumerate(concepts):
@@ -108,8 +154,8 @@ def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarr
                 lo.append(-np.inf)
                 hi.append(1.0)
                 r += 1
-    A = coo_matrix((vals, (rows, cols)), shape=(r, n + m)).tocsr()
-    res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=np.ones(n + m),
+    A = coo_matrix((vals, (rows, cols)), shape=(r, n + m + g)).tocsr()
+    res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=np.ones(n + m + g),
                bounds=Bounds(0, 1), options={"time_limit": time_limit, "disp": False})
     if res.x is None or res.status not in (0, 1):
         return None
