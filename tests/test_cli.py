@@ -109,3 +109,21 @@ def test_whole_bad_corpus_is_accounted_for(tmp_path, pipeline):
             assert got == ["problem"], (name, got)
     validate_report(report_dict(report))
     check_spans(report)
+
+
+def test_store_commands(tmp_path):
+    db = str(tmp_path / "corpus.db")
+    first = _run("ingest", str(EXAMPLES), "--db", db)
+    assert first.returncode == 0 and "7 added" in first.stderr
+    again = _run("ingest", str(EXAMPLES), "--db", db)
+    assert again.returncode == 0 and "7 unchanged" in again.stderr
+    rows = [json.loads(x) for x in _run("stories", "--db", db, "--json").stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["n_articles"] == 7
+    shown = _run("show", rows[0]["id"][:6], "--db", db)
+    assert shown.returncode == 0 and "number of workers killed" in shown.stdout
+    hits = _run("search", "Caldera explosion", "--db", db).stdout
+    assert "article" in hits and "[Caldera]" in hits
+    exported = json.loads(_run("export", "--db", db).stdout)
+    validate_report(exported)
+    assert len(exported["articles"]) == 7
+    assert _run("stories", "--db", str(tmp_path / "none.db")).returncode == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,8 @@ examples:
   newsweave analyze a.html b.txt feed.jsonl --format html -o brief.html
   cat feed.jsonl | newsweave analyze - --format md
   newsweave schema > report-v1.schema.json
+  newsweave ingest examples/cluster --db corpus.db && newsweave stories --db corpus.db
+  newsweave search "Caldera explosion" --db corpus.db
 """
 
 
@@ -63,6 +66,42 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the report's JSON Schema",
                    description="Print the JSON Schema of the report contract (version 1).")
+
+    db_help = "the corpus store, one SQLite file (default: newsweave.db)"
+    i = sub.add_parser("ingest", help="add articles to the corpus store",
+                       description="Add articles to the store and refresh their stories. "
+                                   "Idempotent: an article already stored (same text) changes "
+                                   "nothing; one whose id or URL is stored with other text is "
+                                   "kept as a new version linked to the earlier one.")
+    i.add_argument("paths", nargs="+", metavar="PATH", help="input files, folders, or '-'")
+    i.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
+    i.add_argument("--config", metavar="FILE", help="YAML settings laid over the shipped defaults")
+    i.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
+
+    st = sub.add_parser("stories", help="list the stored stories",
+                        description="List stories, newest first or by independent sources.")
+    st.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
+    st.add_argument("--sort", choices=["newest", "sources"], default="newest")
+    st.add_argument("-n", "--limit", type=int, default=20)
+    st.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+
+    sh = sub.add_parser("show", help="print a stored story's brief",
+                        description="Print one story (id or unique id prefix) as Markdown or JSON.")
+    sh.add_argument("story", metavar="STORY")
+    sh.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
+    sh.add_argument("-f", "--format", choices=["md", "json"], default="md")
+
+    se = sub.add_parser("search", help="full-text search over stored articles and facts",
+                        description="Search articles and facts (SQLite FTS5; words are ANDed).")
+    se.add_argument("query")
+    se.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
+    se.add_argument("-n", "--limit", type=int, default=20)
+
+    ex = sub.add_parser("export", help="write the stored corpus as a report",
+                        description="Write every stored article and story as one report.")
+    ex.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
+    ex.add_argument("-f", "--format", choices=["json", "md", "html"], default="json")
+    ex.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     return p
 
 
@@ -133,11 +172,117 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_OK if report.articles else EXIT_NO_INPUT
 
 
+def _open_store(path: str, must_exist: bool = True):
+    from .store import Store
+
+    if must_exist and not Path(path).exists():
+        print(f"newsweave: no store at {path!r}; create one with: newsweave ingest PATH --db {path}",
+              file=sys.stderr)
+        return None
+    return Store(path)
+
+
+def _ingest(args) -> int:
+    from .config import load_config
+    from .errors import ConfigError
+    from .pipeline import Pipeline
+    from .store import ingest
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"newsweave: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    progress = _Progress(not args.quiet)
+    with _open_store(args.db, must_exist=False) as store:
+        try:
+            res = ingest(store, args.paths, Pipeline(config=config), progress=progress)
+        finally:
+            progress.close()
+    if not args.quiet:
+        print(f"newsweave: {res.inputs} inputs: {len(res.added)} added, {len(res.unchanged)} "
+              f"unchanged, {len(res.versions)} new versions, "
+              f"{sum(p.kind != 'warning' for p in res.problems)} problems; {res.stories} stories "
+              f"in {args.db}", file=sys.stderr)
+        for p in res.problems:
+            if p.kind != "warning":
+                print(f"  {p.input}: {p.kind}: {p.message}", file=sys.stderr)
+    return EXIT_OK if res.added or res.unchanged or res.versions else EXIT_NO_INPUT
+
+
+def _stories(args) -> int:
+    store = _open_store(args.db)
+    if store is None:
+        return EXIT_NO_INPUT
+    with store:
+        rows = store.stories(args.sort, args.limit)
+    if args.json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return EXIT_OK
+    for r in rows:
+        print(f"{r['id']}  {r['last_published'] or '':10}  {r['n_sources']:>2} sources  "
+              f"{r['n_articles']:>3} articles  {r['title']}")
+    return EXIT_OK
+
+
+def _show(args) -> int:
+    from .model import Story, from_dict
+    from .render.markdown import story_markdown
+
+    store = _open_store(args.db)
+    if store is None:
+        return EXIT_NO_INPUT
+    with store:
+        data = store.story(args.story)
+    if data is None:
+        print(f"newsweave: no story {args.story!r} (see: newsweave stories --db {args.db})",
+              file=sys.stderr)
+        return EXIT_NO_INPUT
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(story_markdown(from_dict(Story, data)))
+    return EXIT_OK
+
+
+def _search(args) -> int:
+    store = _open_store(args.db)
+    if store is None:
+        return EXIT_NO_INPUT
+    with store:
+        for hit in store.search(args.query, args.limit):
+            print(f"{hit['kind']:7} {hit['id']}  {' '.join(str(hit['snippet']).split())}")
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from .model import Report, Story, from_dict
+    from .render import render
+
+    store = _open_store(args.db)
+    if store is None:
+        return EXIT_NO_INPUT
+    with store:
+        articles = store.load_articles()
+        stories = [from_dict(Story, store.story(r["id"])) for r in store.stories(limit=10**9)]
+    text = render(Report(tuple(articles), (), tuple(stories), inputs=len(articles)), args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE") and argv is None:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `newsweave show X | head` ends quietly
     args = _parser().parse_args(argv)
-    if args.command == "analyze":
-        return _analyze(args)
-    if args.command == "schema":
+    commands = {"analyze": _analyze, "ingest": _ingest, "stories": _stories, "show": _show,
+                "search": _search, "export": _export}
+    if args.command in commands:
+        return commands[args.command](args)
+    if args.command == "schema":  # noqa: SIM102
         from .schema import REPORT_SCHEMA
 
         print(json.dumps(REPORT_SCHEMA, indent=2))

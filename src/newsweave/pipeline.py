@@ -215,9 +215,10 @@ class Pipeline:
             corpus = st.process(corpus)
         return corpus
 
-    def run(self, paths: Iterable[str], stdin=None,
-            progress: Callable[[str, int, int], None] | None = None) -> Report:
-        """Read ``paths`` and return the report."""
+    def articles(self, paths: Iterable[str], stdin=None,
+                 progress: Callable[[str, int, int], None] | None = None,
+                 ) -> tuple[list[Article], list[Problem], int]:
+        """Read, clean and run the article stages: the parallel half of ``run``."""
         raws, problems, inputs = self.read(paths, stdin=stdin)
         self.warm_up()
         cleaner = self.cleaner_for(raws)
@@ -231,6 +232,12 @@ class Pipeline:
             articles += self.run_article_stages(cleaned[i:i + step])
             if progress:
                 progress("articles", len(articles), len(cleaned))
+        return articles, problems, inputs
+
+    def run(self, paths: Iterable[str], stdin=None,
+            progress: Callable[[str, int, int], None] | None = None) -> Report:
+        """Read ``paths`` and return the report."""
+        articles, problems, inputs = self.articles(paths, stdin=stdin, progress=progress)
         corpus = self.run_corpus(articles)
         return build_report(corpus, problems, inputs)
 

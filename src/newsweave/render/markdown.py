@@ -72,6 +72,13 @@ def _story(story: Story, out: list[str]) -> None:
         out.append("")
 
 
+def story_markdown(story: Story) -> str:
+    """One story's brief as Markdown."""
+    out: list[str] = []
+    _story(story, out)
+    return "\n".join(out) + "\n"
+
+
 def render_markdown(report: Report) -> str:
     out = ["# newsweave report\n",
            f"{len(report.articles)} articles, {len(report.stories)} stories, "

@@ -22,10 +22,24 @@ def label(article: Article) -> str:
     return article.id.split("_")[0]
 
 
-def touches(conflict: Conflict, spans: Sequence[Span]) -> bool:
+def claim_extent(claim, article: Article | None) -> tuple[int, int]:
+    """The claim's span, cut at the end of the sentence it starts in: a claim's text can run on
+    into the next paragraph, and only its own sentence states it."""
+    if article is not None:
+        for s in article.sentences:
+            if s.start <= claim.start < s.end:
+                return claim.start, min(claim.end, s.end)
+    return claim.start, claim.end
+
+
+def touches(conflict: Conflict, spans: Sequence[Span],
+            articles: dict[str, Article] | None = None) -> bool:
     """True when one of ``spans`` overlaps one of the conflict's claims."""
-    return any(sp.article == cl.article and sp.start < cl.end and cl.start < sp.end
-               for cl in conflict.claims for sp in spans)
+    for cl in conflict.claims:
+        start, end = claim_extent(cl, (articles or {}).get(cl.article))
+        if any(sp.article == cl.article and sp.start < end and start < sp.end for sp in spans):
+            return True
+    return False
 
 
 def _exact(article: Article, start: int, end: int) -> Span:

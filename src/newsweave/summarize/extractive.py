@@ -46,14 +46,14 @@ class Settings:
     position_decay: float = 0.0  # ...and for later ones, position_bonus / (1 + index) ** decay ... 0 = first only
     unigram_weight: float = 0.0  # content words as concepts too, at this share of a bigram's weight
     corroboration_bonus: float = 0.0  # per extra independent source stating the sentence
-    query_weight: float = 1.0  # concept weight multiplier for query words
+    query_weight: float = 2.0  # concept weight multiplier for query words
     min_words: int = 8
     max_index: int = 0  # only the first N sentences of each article are candidates (0: all)
     max_words: int = 55
     greedy_exponent: float = 1.0
     duplicate_overlap: float = 0.8  # candidates sharing this much are never both chosen
     mmr_lambda: float = 0.7  # centroid method only
-    dispute_weight: float = 1.0  # a dispute all articles join is worth one typical sentence
+    dispute_weight: float = 2.0  # a dispute all articles join is worth two typical sentences
 
 
 def min_df(n_docs: int, base: int) -> int:
@@ -248,17 +248,21 @@ class Summarizer:
         # take room in the budget once; citations found later can add more (checked below).
         rendered: dict[int, SummarySentence | None] = {k: conflict_sentence(c, arts)
                                                        for k, c in enumerate(conflicts)}
-        extras = [frozenset(k for k in self._dispute_ids(conflicts, self._reach(c, facts))
+        by_id = {a.id: a for a in arts}
+        extras = [frozenset(k for k in self._dispute_ids(conflicts, self._reach(c, facts), by_id)
                             if rendered[k] is not None) for c in cands]
         extra_lengths = [word_count(r.text) if r else 0 for r in rendered.values()]
         extra_values = self._dispute_values(conflicts, arts, sets, weights)
         chosen_idx = self.choose(cands, sets, weights, bonus, [c.words for c in cands], words,
                                  extras, extra_lengths, extra_values)
         values = {j: float(weights[list(sets[j])].sum()) + bonus[j] for j in chosen_idx}
-        chosen_idx = [chosen_idx[i] for i in reading_order([cands[j] for j in chosen_idx], arts,
-                                                           [values[j] for j in chosen_idx])]
         citer = Citer(self.embedder.encode if self.citations else None)
         cites = dict(zip(chosen_idx, citer.cite([cands[j] for j in chosen_idx], arts, facts)))
+        group_of = {aid: k for k, g in enumerate(source_groups) for aid in g}
+        sources = {j: len({group_of.get(sp.article, sp.article) for sp in cites[j]})
+                   for j in chosen_idx}
+        chosen_idx = [chosen_idx[i] for i in reading_order(
+            [cands[j] for j in chosen_idx], arts, [(sources[j], values[j]) for j in chosen_idx])]
         while True:
             out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts)
             if sum(word_count(s.text) for s in out) <= words or len(chosen_idx) <= 1:
@@ -286,16 +290,18 @@ class Summarizer:
                 len({cl.article for cl in c.claims} & ids) / max(len(ids), 1) for c in conflicts]
 
     @staticmethod
-    def _dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span]) -> list[int]:
-        return [k for k, conflict in enumerate(conflicts) if touches(conflict, spans)]
+    def _dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span],
+                     by_id: dict[str, Article]) -> list[int]:
+        return [k for k, conflict in enumerate(conflicts) if touches(conflict, spans, by_id)]
 
     def _assemble(self, chosen_idx, cands, cites, conflicts, rendered, arts):
         """The summary sentences, each dispute right after the first sentence that touches it."""
         out: list[SummarySentence] = []
         said: set[int] = set()
+        by_id = {a.id: a for a in arts}
         for j in chosen_idx:
             out.append(SummarySentence(cands[j].text, cites[j]))
-            for k in self._dispute_ids(conflicts, cites[j]):
+            for k in self._dispute_ids(conflicts, cites[j], by_id):
                 if k not in rendered:
                     rendered[k] = conflict_sentence(conflicts[k], arts)
                 if k not in said and rendered[k] is not None:

@@ -15,14 +15,16 @@ from .candidates import Candidate
 
 
 def reading_order(chosen: Sequence[Candidate], articles: Sequence[Article],
-                  scores: Sequence[float] | None = None) -> list[int]:
-    """Indexes into ``chosen`` in reading order. ``scores`` break ties for the opening sentence."""
+                  scores: Sequence[tuple[float, ...]] | None = None) -> list[int]:
+    """Indexes into ``chosen`` in reading order. ``scores`` (higher first; e.g. sources citing
+    it, then value) break ties between candidates for the opening sentence."""
     if not chosen:
         return []
     dates = {a.id: a.published or "" for a in articles}
     place = {a.id: i for i, a in enumerate(articles)}
-    scores = list(scores) if scores is not None else [0.0] * len(chosen)
-    lead = min(range(len(chosen)), key=lambda i: (chosen[i].index, -scores[i], place[chosen[i].article]))
+    scores = list(scores) if scores is not None else [(0.0,)] * len(chosen)
+    lead = min(range(len(chosen)), key=lambda i: (chosen[i].index, tuple(-x for x in scores[i]),
+                                                  place[chosen[i].article]))
     rest = sorted((i for i in range(len(chosen)) if i != lead),
                   key=lambda i: (dates[chosen[i].article], chosen[i].index, place[chosen[i].article]))
     return [lead, *rest]
