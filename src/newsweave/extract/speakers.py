@@ -1,0 +1,806 @@
+"""Who said each quote: the names of an article, clustered, and the speaker of every quote.
+
+The second pass of ``QuoteFinder`` (``quotes.py`` finds the quote marks and runs both passes).
+
+- **Names** (``_Names``). The named mentions of the article, clustered by name structure: a lone
+  surname ("Guterres") joins the full name it belongs to, organisation forms join through
+  acronyms and containment ("UNAMI", "the UN Assistance Mission for Iraq (UNAMI)"), and the
+  titles written beside people's names ("Prime Minister Mustafa al-Kadhimi") are kept so that a
+  description can be resolved to a person.
+- **Speakers** (``_Context``). The reporting verb is looked for beside the quote (``"...," she
+  said``, ``He said: "..."``, ``"..." ― Ana Ruiz``), then up the dependency tree (``called for
+  "calm"``), ``according to X``, then a regular expression. Its subject is resolved to the fullest
+  name the article gives: pronouns to the latest fitting speaker or name, titles (``the prime
+  minister``) through the titles written beside names, descriptions (``the mission``) to the
+  organisation named with that word, documents (``the statement read``) to whoever issued them.
+  A quote that opens with a third party making a statement (``Dujarric said, "The
+  Secretary-General condemns..."``) is that party's, relayed by the clause's subject; so is ``X
+  said that Y called for "calm"``. A quote with no reporting clause takes the speaker of the
+  quote just before it, else the organisation named in the sentence before.
+
+Re-run ``bench/polnear.py`` after changing the word lists or ``MAX_CUE_DISTANCE`` (figures in
+``bench/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.symbols import PROPN as _PROPN
+
+if TYPE_CHECKING:
+    from .quotes import _Piece
+
+
+# --- word lists ----------------------------------------------------------------------------------
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+SPEECH_VERBS = _words("""
+say tell add write tweet state continue conclude urge declare explain note insist ask warn claim argue
+announce read reply respond remark comment post recall acknowledge admit affirm allege assert boast
+complain concede confirm contend deny describe emphasize emphasise estimate joke lament maintain observe
+predict promise quip recount reiterate report reveal stress suggest testify vow wonder shout yell cry
+scream whisper mutter chant pledge demand proclaim thank praise criticize criticise blast slam charge
+counter retort interject repeat mention underline underscore accuse caution speculate tout hammer
+characterize characterise dub label inform assure text email instruct advise plead beg threaten muse
+gush rail lash scoff concur agree disagree question summarize summarise begin believe think hope fear
+worry call echo denounce exclaim sigh implore fume blurt chime snap quote""")
+# Reporting words trusted even when the tagger calls them nouns ("The caption read, ...").
+REPORTING_FORMS = _words("""
+said says told tells added adds wrote writes read reads reading tweeted stated continued concluded
+urged noted explained asked warned insisted declared posted""")
+# An official statement relayed by a spokesperson opens with its author doing one of these, in the
+# present tense: "The Secretary-General condemns...", "The Prime Minister is deeply saddened...".
+STATEMENT_VERBS = _words("""
+condemn call express urge welcome reiterate extend offer send applaud commend deplore regret
+congratulate stress reaffirm affirm salute mourn denounce reject appeal encourage thank""")
+STATEMENT_STATES = _words("""
+saddened shocked concerned alarmed grieved appalled pleased encouraged dismayed horrified outraged
+troubled heartbroken relieved deeply gravely""")
+DOC_NOUNS = _words("""
+statement caption tweet post release communique communiqué letter message announcement notice readout
+memo email editorial report filing transcript sign placard banner headline note""")
+ORG_NOUNS = _words("""
+mission office ministry government agency organization organisation council committee department party
+campaign company group union commission court army military police embassy newspaper paper daily
+network foundation institute bank board firm administration team militia movement coalition alliance
+parliament assembly senate presidency cabinet secretariat body service station channel""")
+TITLE_WORDS = _words("""
+president vice prime minister pm secretary general secretary-general spokesperson spokesman spokeswoman
+chief leader chairman chairwoman chair director governor senator sen. rep. representative mayor
+ambassador envoy king queen prince princess commander gen. lt. colonel col. chancellor premier foreign
+defence defense interior finance justice attorney ceo head deputy speaker judge candidate nominee
+manager official adviser advisor aide press coordinator special mr. mrs. ms. dr. mr mrs ms dr first
+lady founder executive sheikh ayatollah pope cardinal bishop minister-designate president-elect former
+acting rev. rev reverend reps. reps sen gov. gov""")
+SYNONYMS = {"pm": "prime minister", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
+            "un": "united nations", "u.n.": "united nations"}
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "it": "ORG",
+            "they": "ANY", "i": None, "we": None, "you": None}
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+_STOP = {"of", "for", "in", "the", "and", "on", "al", "el", "&"}
+# Tokens between a quote and its reporting verb; further away it was mostly another clause's verb
+# (PolNeAR dev). Re-run bench/polnear.py after changing it.
+MAX_CUE_DISTANCE = 12
+# A quote signed off at the end of its paragraph: '"..." ― Carla Sanchez'.
+_SIGNED = re.compile(r"[\s\xa0]*[―—–]\s*([A-Z][\w.'’-]*(?:[ \xa0][A-Z][\w.'’-]*){0,4})\.?[ \xa0]*(?:\n|$)")
+
+
+# --- names in the document -----------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents: 'António' -> 'antonio'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_name(text: str) -> str:
+    t = " ".join(text.split()).strip(" ,;:-–—―\"'“”‘’()[]\xa0")
+    t = re.sub(r"^(?:the|The|THE)\s+", "", t)
+    t = re.sub(r"(?:'s|’s|'|’)$", "", t)
+    t = re.sub(r"\s*\([A-Z][A-Za-z.&]{1,9}\)$", "", t)
+    t = re.sub(r"\s+(?:in|of|for|and|the|on|at)$", "", t)  # a name cut short: "the Mission in"
+    return t.strip(" ,;:-–—")
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(text: str) -> tuple[str, ...]:
+    """Comparable words of a name: folded, "al-" dropped, "UN" and "PM" spelled out."""
+    out: list[str] = []
+    for w in fold(_clean_name(text)).split():
+        w = re.sub(r"^(?:al|el|ad)-", "", w.strip(".'’,"))
+        out.extend(SYNONYMS.get(w, w).split())
+    return tuple(w for w in out if w and w not in _STOP)
+
+
+def _untitled(text: str) -> str:
+    """A person's name without the title the tagger took in: 'Mayor Ana Ruiz' -> 'Ana Ruiz'."""
+    words = [w for w in _clean_name(text).split() if any(c.isalnum() for c in w)]
+    while len(words) > 1 and fold(words[0]) in TITLE_WORDS:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _initials(text: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", _clean_name(text)) if w and w.lower() not in _STOP]
+    return "".join(w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words).upper()
+
+
+def _org_alias(a: str, b: str, acronyms: dict[str, str]) -> bool:
+    """Two organisation forms name one body: one inside the other ("PM Office" in "Iraqi PM
+    Office"), or an acronym spelled by initials or defined in the text ("Long Name (ACR)")."""
+    wa, wb = _name_words(a), _name_words(b)
+    if not wa or not wb:
+        return False
+    small, big = sorted((wa, wb), key=len)
+    if len(small) >= 2 and set(small) <= set(big) and (small[-1] == big[-1] or len(small) >= 3):
+        return True
+    for x, y in ((a, b), (b, a)):
+        acr = x.replace(".", "")
+        if acr.isupper() and 2 <= len(acr) <= 8 and " " not in acr and (_initials(y) == acr or acronyms.get(x) == y):
+            return True
+    return False
+
+
+@dataclass
+class _Name:
+    key: int  # cluster id
+    kind: str  # PERSON, ORG, GPE, NORP
+    start: int
+    end: int
+    text: str
+    quoted: bool = False
+
+
+class _Names:
+    """The named mentions of one document, clustered by name structure, with the titles written
+    beside people's names so that descriptions can be resolved to them."""
+
+    def __init__(self, doc, text: str, ents, quoted: list[tuple[int, int]]):
+        self.mentions: list[_Name] = []
+        self.forms: dict[int, Counter] = {}
+        self.kind: dict[int, str] = {}
+        acronyms = {m.group(2): _clean_name(m.group(1)) for m in re.finditer(
+            r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|in|the|and|on|[A-Z][\w'’.-]*)\s+){0,7}[A-Z][\w'’.-]*)"
+            r"\s+\(([A-Z][A-Za-z.&]{1,9})\)", text)}
+        # "The UN Spokesperson" tagged ORG is a role, resolved like any title, not a name.
+        ents = [e for e in ents if e.label_ in NAME_LABELS and _name_words(e.text)
+                and fold(_clean_name(e.text)).split()[-1] not in TITLE_WORDS]
+        persons: dict[tuple[str, str], int] = {}
+        surnames: dict[str, list[int]] = {}
+        firsts: dict[str, list[int]] = {}
+        # Runs of proper nouns, for names the tagger missed or cut ("Mayor Ana Ruiz" -> "Ana Ruiz").
+        self.runs: dict[str, list[tuple[int, str]]] = {}
+        person = doc.vocab.strings["PERSON"]
+        tags = doc.to_array(["POS", "ENT_TYPE"]) if len(doc) else []
+        proper = [i for i, (pos, ent) in enumerate(tags) if pos == _PROPN and ent in (0, person)]
+        run: list = []
+        for i in proper + [-2]:
+            if run and i == run[-1] + 1:
+                run.append(i)
+                continue
+            tokens = [doc[k] for k in run if not any(a <= doc[k].idx < b for a, b in quoted)]
+            full = _untitled(" ".join(t.text for t in tokens)) if len(tokens) == len(run) else ""
+            if 2 <= len(full.split()) <= 3:
+                self.runs.setdefault(fold(tokens[-1].text), []).append((tokens[0].idx, full))
+            run = [i]
+        # Full personal names first, so that a lone "Kadhimi" or "Guterres" (even tagged ORG) joins one.
+        for e in ents:
+            w = _name_words(_untitled(e.text) if e.label_ == "PERSON" else e.text)
+            if e.label_ == "PERSON" and len(w) >= 2 and (w[0], w[-1]) not in persons:
+                persons[(w[0], w[-1])] = k = len(persons)
+                self.kind[k] = "PERSON"
+                surnames.setdefault(w[-1], []).append(k)
+                firsts.setdefault(w[0], []).append(k)
+        orgs: list[tuple[int, int, str, str]] = []
+        for e in ents:
+            form = _untitled(e.text) if e.label_ == "PERSON" else e.text
+            w = _name_words(form)
+            if e.label_ == "PERSON" and len(w) >= 2:
+                key = persons[(w[0], w[-1])]
+            elif len(w) == 1 and (w[0] in surnames or (w[0] in firsts and e.label_ == "PERSON")):
+                key = self._nearest(surnames.get(w[0]) or firsts[w[0]], e.start_char)
+            elif e.label_ == "PERSON":
+                longer = self.fullest_run(form.split()[-1], e.start_char, form) if len(w) == 1 else form
+                w = _name_words(longer)
+                key = persons.setdefault((w[0], w[-1]), len(self.kind))
+                self.kind[key] = "PERSON"
+                if longer != form:
+                    self.forms.setdefault(key, Counter())[longer] += 1
+            else:
+                orgs.append((e.start_char, e.end_char, _clean_name(e.text), e.label_))
+                continue
+            self._add(key, e.start_char, e.end_char, form, quoted)
+        # Organisations: one cluster per connected group of aliases.
+        forms = list(dict.fromkeys([o[2] for o in orgs] + list(acronyms.values())))
+        parent = list(range(len(forms)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                i = parent[i]
+            return i
+        for i, a in enumerate(forms):
+            for j in range(i):
+                if root(i) != root(j) and _org_alias(a, forms[j], acronyms):
+                    parent[root(i)] = root(j)
+        cluster: dict[int, int] = {}
+        base = len(self.kind)
+        index = {f: i for i, f in enumerate(forms)}
+        for s, t, form, label in orgs:
+            key = cluster.setdefault(root(index[form]), base + len(cluster))
+            self.kind.setdefault(key, "ORG" if label in ("ORG", "FAC") else label)
+            self._add(key, s, t, form, quoted)
+        for acr, long in acronyms.items():
+            key = cluster.get(root(index[acr])) if acr in index else None
+            if key in self.forms:
+                self.forms[key][long] += 1  # the defined expansion names it best
+        self.mentions.sort(key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.titles = self._titles(text)
+
+    def fullest_run(self, word: str, pos: int, default: str) -> str:
+        """The run of proper nouns ending in ``word`` nearest before ``pos`` (else the first after)."""
+        runs = self.runs.get(fold(word), [])
+        before = [r for at, r in runs if at <= pos]
+        return before[-1] if before else runs[0][1] if runs else default
+
+    def _add(self, key: int, s: int, t: int, text: str, quoted) -> None:
+        self.mentions.append(_Name(key, self.kind[key], s, t, _clean_name(text),
+                                   any(a <= s < b for a, b in quoted)))
+        self.forms.setdefault(key, Counter())[_clean_name(text)] += 1
+
+    def _nearest(self, options: list[int], pos: int) -> int:
+        """Of several people with this surname, the one named last before ``pos`` (else first after)."""
+        best, dist = options[0], None
+        for m in self.mentions:
+            if m.key in options:
+                d = pos - m.start if m.start <= pos else 10**6 + m.start - pos
+                if dist is None or d < dist:
+                    best, dist = m.key, d
+        return best if dist is not None else Counter(options).most_common(1)[0][0]
+
+    def _titles(self, text: str) -> list[tuple[str, frozenset, int, int]]:
+        """(title, modifiers, position, cluster) for each person named with a title before the
+        name ("UN Secretary-General Antonio Guterres") or after it (", leader of the militia,")."""
+        out = []
+        for m in self.mentions:
+            if m.kind != "PERSON":
+                continue
+            line_start = text.rfind("\n", 0, m.start) + 1
+            before = re.split(r"[,;:.(\"“”]\s", text[max(line_start, m.start - 80):m.start])[-1]
+            title: list[str] = []
+            mods: list[str] = []
+            for w in reversed(before.split()):
+                lw = re.sub(r"(?:'s|’s)$", "", fold(w).strip(",."))
+                if lw in TITLE_WORDS or all(p in TITLE_WORDS for p in lw.split("-")):
+                    if mods:
+                        break
+                    title.insert(0, lw)
+                elif w[:1].isupper() and title:
+                    mods.append(lw)
+                else:
+                    break
+            after = re.match(r",\s+(?:the|a|an)?\s*([^,.;\n]{2,60})", text[m.end:])
+            if after:
+                aw = [fold(x) for x in after.group(1).split()]
+                i = next((i for i, x in enumerate(aw[:4]) if x in TITLE_WORDS), None)
+                if i is not None:
+                    title = title or [aw[i]]
+                    mods.extend(aw[:i])
+            if title:
+                key = " ".join(SYNONYMS.get(t, t) for t in title).replace("secretary general", "secretary-general")
+                out.append((key, frozenset(SYNONYMS.get(x, x) for x in mods), m.start, m.key))
+        return out
+
+    def canonical(self, key: int) -> str:
+        """The fullest form: for people the most frequent multi-word form, for the rest the longest."""
+        forms = self.forms[key]
+        person = self.kind[key] == "PERSON"
+        folded = Counter()
+        for f, n in forms.items():
+            folded[fold(f)] += n
+        order = list(forms)
+        return max(forms, key=lambda f: (len(f.split()) >= 2 or not person, folded[fold(f)] if person else 0,
+                                         len(f), -order.index(f)))
+
+    def lookup(self, word: str) -> int | None:
+        """The person whose surname (else first name) is ``word``, if exactly one fits."""
+        for part in (-1, 0):
+            keys = {m.key for m in self.mentions
+                    if m.kind == "PERSON" and _name_words(m.text) and _name_words(m.text)[part] == word}
+            if len(keys) == 1:
+                return keys.pop()
+        return None
+
+    def at(self, start: int, end: int) -> _Name | None:
+        """The longest mention overlapping [start, end)."""
+        i = bisect_left(self.starts, start - 200)
+        found = [m for m in self.mentions[i:bisect_left(self.starts, end)] if m.start < end and start < m.end]
+        return max(found, key=lambda m: m.end - m.start) if found else None
+
+    def resolve_title(self, words: list[str], pos: int, prefer: set[int] = frozenset()) -> int | None:
+        """'the prime minister', 'The UN Spokesperson', 'Iraq PM' -> a person: one the frame
+        names first ('Brandt's spokesperson'), then one sharing modifiers ('UN'), then the
+        nearest before, then the nearest after."""
+        norm = [x for w in words for x in SYNONYMS.get(w, w).split()]
+        phrase = " ".join(norm).replace("secretary general", "secretary-general")
+        cands = [t for t in self.titles if phrase == t[0] or phrase.endswith(" " + t[0])
+                 or (t[0].endswith(" " + phrase) and norm[-1] == t[0].split()[-1])]
+        if not cands:
+            return None
+        mods = set(norm) - set(" ".join(c[0] for c in cands).split())
+        return max(cands, key=lambda t: (t[3] in prefer, len(mods & t[1]), t[2] <= pos, -abs(pos - t[2])))[3]
+
+    def resolve_org(self, head: str, pos: int) -> int | None:
+        """'the mission' -> the organisation named with 'Mission', the latest before ``pos``."""
+        best = None
+        for m in self.mentions:
+            if m.kind != "PERSON" and head in fold(m.text).split() and (m.start <= pos or best is None):
+                best = m
+        return best.key if best else None
+
+    def latest(self, pos: int, kinds: set[str], floor: int = 0) -> _Name | None:
+        """The last mention of one of ``kinds`` (or "ANY") outside quotes in [floor, pos)."""
+        for m in reversed(self.mentions[bisect_left(self.starts, floor):bisect_left(self.starts, pos)]):
+            if not m.quoted and (m.kind in kinds or "ANY" in kinds):
+                return m
+        return None
+
+
+# --- pass 2: speakers ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Attribution:
+    speaker: str | None = None
+    start: int | None = None
+    end: int | None = None
+    key: int | None = None
+    kind: str | None = None
+    cue: str | None = None
+    reported_by: str | None = None
+
+
+class _Context:
+    """Attribution for the quotes of one document."""
+
+    def __init__(self, doc, text: str, pieces: list[_Piece], spans, inq: list[bool], names: _Names, ents,
+                 lines: list[tuple[int, int]], partial: list[bool]):
+        """``lines``: the paragraphs' (start, end); ``partial``: per piece, quoted words inside a sentence."""
+        self.doc, self.text, self.pieces, self.spans, self.inq, self.names = doc, text, pieces, spans, inq, names
+        self.lines, self.partial = lines, partial
+        self._heads: dict[tuple[int, int], set[int]] = {}
+        self.ent_of: dict[int, tuple[int, int]] = {}
+        for e in ents:
+            for i in range(e.start, e.end):
+                self.ent_of[i] = (e.start_char, e.end_char)
+
+    def _line_of(self, pos: int) -> tuple[int, int]:
+        return next(((a, b) for a, b in self.lines if a <= pos <= b), (0, len(self.text)))
+
+    # -- where the reporting clause can be
+
+    def _window(self, n: int) -> tuple[list, list]:
+        """Tokens outside quotes before the quote (back to the sentence start, the last quote or
+        the paragraph start; or the clause ending in a colon that closes the paragraph before)
+        and after it (to the sentence end, the next quote or the paragraph end)."""
+        doc, inq = self.doc, self.inq
+        ts, te = self.spans[n]
+        a, b = self._line_of(self.pieces[n].open_at)
+        before, i = [], ts - 1
+        while i >= 0 and not inq[i] and doc[i].idx >= a:
+            before.append(doc[i])
+            if doc[i].is_sent_start and i < ts - 1 and not self._soft_start(i):
+                break
+            i -= 1
+        if not before:  # 'Dane Lisser wrote:' ending the last paragraph
+            while i >= 0 and doc[i].is_space:
+                i -= 1
+            if i >= 0 and not inq[i] and doc[i].text == ":":
+                a = self._line_of(doc[i].idx)[0]
+                while i >= 0 and not inq[i] and doc[i].idx >= a and len(before) < 40:
+                    before.append(doc[i])
+                    if doc[i].is_sent_start:
+                        break
+                    i -= 1
+        after, i = [], te
+        while i < len(doc) and not inq[i] and doc[i].idx < b:
+            if doc[i].is_sent_start and i > te and not self._soft_start(i):
+                break
+            after.append(doc[i])
+            if doc[i].text in ".!?" and i > te:
+                break
+            i += 1
+        return before[::-1], after
+
+    def _soft_start(self, i: int) -> bool:
+        """A sentence start the parser put right after a quote, a comma or before a lowercase word."""
+        j = i - 1
+        while j > 0 and self.doc[j].is_space:
+            j -= 1
+        return (j >= 0 and (self.inq[j] or self.doc[j].text in ",:")) or self.doc[i].text[:1].islower()
+
+    # -- the reporting verb
+
+    def _is_cue(self, t, linked: bool = False) -> bool:
+        if self.inq[t.i]:
+            return False
+        nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
+        if t.lower_ == "according" and nxt is not None and nxt.lower_ == "to":
+            return True
+        if t.lower_ in REPORTING_FORMS:  # trusted at a clause edge even when tagged a noun
+            prev = self.doc[t.i - 1] if t.i > 0 else None
+            if nxt is None or nxt.is_punct or self.inq[nxt.i] or nxt.lower_ in ("in", "on", "that") \
+                    or (prev is not None and (prev.is_punct or self.inq[prev.i])):
+                return True
+        lemma = t.lemma_.lower()
+        if t.pos_ not in ("VERB", "AUX") or lemma not in SPEECH_VERBS:
+            return False
+        if lemma == "call":  # called for "calm"; called Ohio "one of the most..."
+            return linked or any(c.lower_ in ("for", "on") or c.dep_ in ("oprd", "xcomp", "ccomp") for c in t.children)
+        if lemma == "begin":
+            return any(c.dep_ == "xcomp" and c.lemma_ in SPEECH_VERBS for c in t.children)
+        return True
+
+    def _linked(self, t, ts: int, te: int) -> bool:
+        """The verb heads a quoted token, a quoted token heads it, or it governs the quote."""
+        if (ts, te) not in self._heads:
+            self._heads[(ts, te)] = {q.head.i for q in self.doc[ts:te]}
+        if t.i in self._heads[(ts, te)] or ts <= t.head.i < te:
+            return True
+        for anc in self.doc[ts].ancestors:
+            if anc.i == t.i:
+                return True
+            if not ts <= anc.i < te and self._is_cue(anc):
+                return False
+        return False
+
+    def _gap(self, window, i: int, j: int) -> int:
+        return sum(1 for x in window[i:j] if not x.is_punct)
+
+    def _pick_cue(self, n: int):
+        """(reporting verb, its subject) for quote ``n``; either may be None."""
+        ts, te = self.spans[n]
+        p = self.pieces[n]
+        before, after = self._window(n)
+        inner_end = self.text[p.inner_start:p.inner_end].rstrip()
+        ends_sentence = inner_end[-1:] == "." and not inner_end.endswith("..")
+        # Quoted words inside a sentence belong to a verb that governs them or stands beside them;
+        # otherwise they are scare quotes, whoever speaks elsewhere in the sentence.
+        partial = self.partial[n]
+        best, best_score = None, None
+        verbs = [k for k, t in enumerate(before) if t.pos_ == "VERB"]
+        # Any verb introduces the quote after a colon ("swiped at Ryan in tweets:") or right before
+        # its comma ("blurted out,", "The email began,").
+        colon = bool(before) and (before[-1].text == ":" or (
+            before[-1].text == "," and bool(verbs) and self._gap(before, verbs[-1] + 1, len(before)) <= 1
+            and len(before) <= 12))
+        for k, t in enumerate(before):
+            linked = self._linked(t, ts, te)
+            if self._is_cue(t, linked):
+                score = self._gap(before, k + 1, len(before)) + (0 if linked else 2)
+                if before[-1].text not in (",", ":") and not linked:
+                    score += MAX_CUE_DISTANCE if partial else 4
+            elif colon and verbs and k == verbs[-1]:
+                score = self._gap(before, k + 1, len(before)) + 3
+            else:
+                continue
+            if best_score is None or score < best_score:
+                best, best_score = t, score
+        first = next((x for x in after if not (x.is_punct or x.is_space)), None)
+        for k, t in enumerate(after):
+            if self._is_cue(t):
+                linked = self._linked(t, ts, te)
+                score = self._gap(after, 0, k) + (0 if linked else 1)
+                subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                if linked and subj is not None and first is not None and subj.left_edge.i == first.i:
+                    score = 1  # the subject opens the clause, however long its apposition
+                if partial and not linked and score > 3:
+                    continue
+            elif not ends_sentence and self._bare_verb(after, k):
+                score = self._gap(after, 0, k) + 2  # '"Go register," Trump implored.'
+            else:
+                continue
+            score += 3 if ends_sentence else 0
+            if best_score is None or score < best_score or (score == best_score and not ends_sentence):
+                best, best_score = t, score
+        signed = _SIGNED.match(self.text, p.close_end) if best is None else None
+        if signed:  # '"...” ― Carla Sanchez' closing the paragraph
+            span = self.doc.char_span(*signed.span(1), alignment_mode="expand")
+            name = [t for t in span if t.is_alpha] if span is not None else []
+            if name:
+                return None, name[-1]
+        if best is None:  # a partial quote deep in a clause: climb to the nearest reporting verb
+            a, b = self._line_of(p.open_at)
+            anc = next((x for x in self.doc[ts:te].root.ancestors if not self.inq[x.i] and self._is_cue(x)), None)
+            if anc is not None and a <= anc.idx < b:
+                best, best_score = anc, 0
+        if best is not None and best_score <= MAX_CUE_DISTANCE:
+            return best, self._subject(best)
+        if colon:  # "Meghan McCain, Twitter: "...""
+            name = next((t for t in before if t.ent_type_ in ("PERSON", "ORG")), None)
+            if name is not None:
+                return None, name
+        return None, None
+
+    def _bare_verb(self, after, k: int) -> bool:
+        """Any verb right after a quote with its subject beside it: 'Trump implored', 'fumed Mr. Burton'."""
+        t = after[k]
+        if t.pos_ != "VERB" or t.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
+            return False
+        words = [x for x in after[:k] if not (x.is_punct or x.is_space) or x.text in ".'’"]
+        if not words:
+            return k + 1 < len(after) and after[k + 1].pos_ in ("PROPN", "PRON", "DET")
+        return len(words) <= 5 and all(x.pos_ in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "NUM", "PART", "PUNCT")
+                                       or x.is_title for x in words)
+
+    def _subject(self, v, depth: int = 0):
+        """The token naming who speaks through the reporting word ``v``."""
+        doc, inq = self.doc, self.inq
+        if v.lower_ == "according":  # the name after "to", else its object
+            tail = [t for t in v.subtree if t.i > v.i + 1 and not inq[t.i]]
+            named = [t for t in tail if t.ent_type_ in NAME_LABELS]
+            pobj = next((t for t in tail if t.dep_ == "pobj"), None)
+            return (named[0] if named else pobj) or (doc[v.i + 2] if v.i + 2 < len(doc) else None)
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and not inq[c.i]:
+                return c
+        agent = next((c for c in v.children if c.dep_ == "agent"), None)
+        if agent is not None:  # '"Hillblazers" by the campaign'
+            return next((x for x in agent.children if x.dep_ == "pobj"), None)
+        k = v.i - 1
+        while k > 0 and doc[k].is_space:
+            k -= 1
+        prev = doc[k] if k >= 0 else None
+        if prev is not None and not inq[prev.i] and (
+                prev.pos_ in ("PROPN", "PRON") or prev.ent_type_ in ("PERSON", "ORG")
+                or (prev.is_title and prev.i > 0 and inq[prev.i - 1])
+                or (v.pos_ not in ("VERB", "AUX") and prev.pos_ == "NOUN")):
+            return prev  # "Podesta saying"; "The caption read" with read tagged a noun
+        if depth < 3 and v.dep_ in ("conj", "xcomp", "advcl", "pcomp") and v.head.i != v.i:
+            h = v.head.head if v.head.dep_ == "prep" and v.head.head.i != v.head.i else v.head
+            if not inq[h.i]:
+                return self._subject(h, depth + 1)  # "... said in a tweet and called for calm"
+        # A subject the parse missed: a name just before ("Trump, 70, told CNN"), or after an
+        # inverted verb ("said Ruiz"), but not after "told"/"asked", whose object is the listener.
+        for t in reversed(doc[max(0, v.i - 6):v.i]):
+            if inq[t.i] or t.pos_ == "VERB":
+                break
+            if t.ent_type_ in ("PERSON", "ORG") or t.lower_ in ("he", "she") or (
+                    t.is_title and t.i > 0 and (inq[t.i - 1] or doc[t.i - 1].is_space)):
+                return t
+        if v.lemma_ not in ("tell", "ask", "inform", "assure"):
+            for t in doc[v.i + 1:v.i + 4]:
+                if inq[t.i] or (t.is_punct and t.text != "-"):
+                    break
+                if t.ent_type_ in NAME_LABELS or t.lower_ in PRONOUNS or t.pos_ == "PROPN":
+                    return t
+        return None
+
+    def _np(self, h) -> tuple[int, int]:
+        """Character span of the subject's noun phrase up to its head, or of the name it is in."""
+        if h.i in self.ent_of:
+            return self.ent_of[h.i]
+        start = h.i
+        for t in sorted((t for t in h.subtree if t.i < h.i), key=lambda x: x.i, reverse=True):
+            if (t.tag_ != "HYPH" and (t.is_punct or not any(c.isalnum() for c in t.text))) \
+                    or self.inq[t.i] != self.inq[h.i] or t.i != start - 1:
+                break
+            start = t.i
+        return self.doc[start].idx, h.idx + len(h.text)
+
+    # -- who the subject is
+
+    def _name(self, h, attrs, n: int, prefer: set[int] = frozenset()) -> _Attribution:
+        """Resolve the subject token ``h`` to a named speaker (span: the mention itself)."""
+        names, doc = self.names, self.doc
+        s, e = self._np(h)
+
+        def named(key: int, span=(s, e)) -> _Attribution:
+            return _Attribution(names.canonical(key), span[0], span[1], key, names.kind[key])
+
+        def same_span(a: _Attribution) -> _Attribution:
+            return _Attribution(a.speaker, s, e, a.key, a.kind) if a.speaker else _Attribution()
+        # A title with the name beside it: "spokesperson Ines Moreau", "Dujarric, a UN spokesman".
+        for c in h.children:
+            if c.dep_ in ("appos", "compound") and c.ent_type_ == "PERSON" and self.inq[c.i] == self.inq[h.i]:
+                m = names.at(c.idx, c.idx + len(c.text))
+                if m:
+                    return named(m.key, (m.start, m.end))
+        m = names.at(h.idx, h.idx + len(h.text))
+        if m is not None:
+            return named(m.key)
+        low = h.lower_
+        if low in ("who", "that", "which") and h.head.dep_ == "relcl" and h.head.head.i != h.i:
+            return same_span(self._name(h.head.head, attrs, n, prefer))  # "a sign that read"
+        if low == "it":  # "Her campaign released ads it described as": the organisation just named
+            for t in reversed(doc[max(0, h.i - 40):h.i]):
+                if t.dep_ == "nsubj" and not self.inq[t.i] and (t.lower_ in ORG_NOUNS or t.ent_type_ == "ORG"):
+                    return same_span(self._name(t, attrs, n))
+        if low in PRONOUNS:
+            found = self._resolve_pronoun(PRONOUNS[low], h.idx, attrs, n) if PRONOUNS[low] else None
+            return same_span(found) if found else _Attribution()
+        if low in DOC_NOUNS:
+            owner = self._owner(h, attrs, n)
+            if owner:
+                return same_span(owner)
+        span = doc.char_span(s, e, alignment_mode="expand")
+        words = [re.sub(r"(?:'s|’s)$", "", fold(t.text)) for t in (span if span is not None else [h])
+                 if t.pos_ != "DET" and not t.is_punct and t.text not in ("'s", "’s")]
+        titled = any(w in TITLE_WORDS or all(x in TITLE_WORDS for x in w.split("-")) for w in words)
+        key = None
+        if low in ORG_NOUNS and not (titled and fold(h.text) in TITLE_WORDS):
+            key = names.resolve_org(low, h.idx)
+        if key is None and titled:
+            key = names.resolve_title(words, h.idx, prefer)
+        if key is None and h.is_title:
+            key = names.lookup(fold(h.text))  # a name the tagger missed ("Trump, 70, told")
+        if key is not None:
+            return named(key)
+        if h.pos_ == "PROPN":  # a name the tagger missed: its fullest form in the text
+            return _Attribution(self._propn_name(h, s), s, e)
+        return _Attribution(_clean_name(self.text[s:e]) or None, s, e)
+
+    def _propn_name(self, h, s: int) -> str:
+        """'Mayor Ana Ruiz' -> 'Ana Ruiz'; a lone 'Ruiz' -> the longest proper-noun run ending in it."""
+        own = _untitled(self.text[s:h.idx + len(h.text)])
+        return own if " " in own else self.names.fullest_run(h.text, h.idx, own)
+
+    def _previous(self, attrs, n: int) -> _Attribution | None:
+        return next((a for a in reversed(attrs[:n]) if a is not None and a.speaker), None)
+
+    def _resolve_pronoun(self, want: str, pos: int, attrs, n: int) -> _Attribution | None:
+        """'he'/'she' -> a person, 'it' -> an organisation or place, 'they' -> either: the previous
+        quote's speaker unless another fitting name came after it, else the latest such name."""
+        prev = self._previous(attrs, n)
+        kinds = {"PERSON"} if want == "PERSON" else {"ORG", "GPE"} if want == "ORG" else {"ANY"}
+        latest = self.names.latest(pos, kinds, floor=max(0, pos - 1500))
+        if prev is not None and prev.key is not None and (prev.kind in kinds or "ANY" in kinds):
+            prev_at = self.pieces[attrs.index(prev)].open_at
+            if latest is None or latest.key == prev.key or latest.start < prev_at or \
+                    (prev.start is not None and latest.start <= prev.start):
+                return prev
+        if latest is not None:
+            return _Attribution(self.names.canonical(latest.key), latest.start, latest.end, latest.key, latest.kind)
+        return prev
+
+    def _owner(self, h, attrs, n: int) -> _Attribution | None:
+        """Who issued 'the statement': its 'by' agent or possessor, the subject of the verb it is
+        the object of, the subject of the latest clause mentioning a statement, the last speaker."""
+        for t in h.subtree:
+            if t.i != h.i and (t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ == "by")):
+                return self._name(t, attrs, n)
+        verbs = [h.head] if h.dep_ == "dobj" else []  # "Kukura placed a sign ... that read"
+        for t in reversed(self.doc[max(0, h.i - 150):h.i]):
+            if t.lower_ in DOC_NOUNS and not self.inq[t.i]:
+                verbs.append(next((x for x in t.ancestors if x.pos_ in ("VERB", "AUX")), None))
+        for verb in verbs:
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not self.inq[c.i]),
+                        None) if verb is not None else None
+            if subj is not None and subj.lower_ not in DOC_NOUNS and subj.i != h.i:
+                return self._name(subj, attrs, n)
+        prev = self._previous(attrs, n)
+        if prev is not None:
+            return prev
+        m = self.names.latest(h.idx, {"ORG", "PERSON"})
+        return _Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
+
+    # -- one quote
+
+    def attribute(self, n: int, attrs) -> _Attribution | None:
+        ts, te = self.spans[n]
+        if te <= ts:
+            return None
+        v, h = self._pick_cue(n)
+        if v is None and h is None:
+            return self._regex_fallback(n, attrs)
+        if h is None:
+            return _Attribution(cue="according to" if v.lower_ == "according" else v.text)
+        poss = {m.key for c in h.children if c.dep_ == "poss" for m in [self.names.at(c.idx, c.idx + len(c.text))] if m}
+        a = self._name(h, attrs, n, poss)
+        if v is None:
+            return a
+        a.cue = "according to" if v.lower_ == "according" else v.text
+        # "X said that Y has called on Iraqis to 'reject all violence'": Y speaks, X relays it.
+        if v.dep_ in ("ccomp", "xcomp") and a.speaker:
+            outer = v.head
+            while outer.dep_ == "conj" and outer.head.i != outer.i:
+                outer = outer.head
+            if outer.dep_ == "ccomp" and not self.inq[outer.head.i] and self._is_cue(outer.head):
+                outer = outer.head
+            oh = self._subject(outer) if outer.dep_ != "conj" and self._is_cue(outer) else None
+            if oh is not None and oh.i != h.i:
+                o = self._name(oh, attrs, n)
+                if o.speaker and o.speaker != a.speaker:
+                    a.reported_by = o.speaker
+        inner = self._inner_speaker(n, a, attrs, poss)
+        if inner is not None:
+            return inner
+        cited = self._cited(v)
+        if cited and cited != a.speaker:
+            a.reported_by = a.reported_by or cited
+        return a
+
+    def _inner_speaker(self, n: int, frame: _Attribution, attrs, poss) -> _Attribution | None:
+        """'The Secretary-General condemns...' opening a spokesperson's quote: that party speaks."""
+        ts, te = self.spans[n]
+        t = next((t for t in self.doc[ts:min(te, ts + 12)] if t.dep_ in ("nsubj", "nsubjpass")
+                  and t.lower_ not in PRONOUNS), None)
+        if t is None or not ts <= t.head.i < te:
+            return None
+        v = t.head
+        states = v.lower_ in STATEMENT_STATES or any(c.lower_ in STATEMENT_STATES for c in v.children)
+        if not ((v.tag_ == "VBZ" and v.lemma_.lower() in STATEMENT_VERBS) or (v.lemma_ == "be" and states)
+                or (v.tag_ == "VBN" and v.lower_ in STATEMENT_STATES)):
+            return None
+        if t.ent_type_ not in ("PERSON", "ORG") and not (t.lower_ in TITLE_WORDS or t.lower_ in ORG_NOUNS
+                                                          or "-" in t.text):
+            return None
+        a = self._name(t, attrs, n, poss | ({frame.key} if frame.key is not None else set()))
+        if a.key is None or a.key == frame.key:
+            return None
+        a.reported_by = frame.speaker if frame.kind == "PERSON" else None
+        a.cue = frame.cue
+        return a
+
+    def _cited(self, v) -> str | None:
+        """'UNAMI said in a statement, citing UN News': the outlet that relayed it."""
+        for t in v.subtree:
+            if t.lower_ in ("citing", "quoting") and not self.inq[t.i]:
+                for c in t.subtree:
+                    if c.ent_type_ in ("PERSON", "ORG"):
+                        m = self.names.at(c.idx, c.idx + len(c.text))
+                        return self.names.canonical(m.key) if m else _clean_name(self.text[slice(*self.ent_of[c.i])])
+        return None
+
+    _VERBS = r"(?:said|says|added|adds|told|tweeted|wrote|writes|stated|continued|concluded|urged|noted|asked|warned)"
+    _SUBJ = r"((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+|he|she|it|they|the\s+[\w-]+(?:\s+[\w-]+)?)"
+
+    def _regex_fallback(self, n: int, attrs) -> _Attribution | None:
+        """No reporting verb in the parse: 'X said' / 'said X' written right beside the quote."""
+        p = self.pieces[n]
+        a, b = self._line_of(p.open_at)
+        v, s_ = self._VERBS, self._SUBJ
+        m = re.compile(r"\s*,?\s*(?:" + s_ + r"\s+" + v + r"\b|" + v + r"\s+" + s_.replace("(", "(?P<inv>", 1) + ")")
+        found = m.match(self.text, p.close_end, b)
+        if found:
+            start, subj = (found.start(1), found.group(1)) if found.group(1) else (found.start("inv"), found.group("inv"))
+        else:
+            found = re.compile(s_ + r"\s+" + v + r"\s*[,:]?\s*$").search(self.text, a, p.open_at)
+            if not found:
+                return None
+            start, subj = found.start(1), found.group(1)
+        span = self.doc.char_span(start, start + len(subj), alignment_mode="expand")
+        if span is None:
+            return None
+        out = self._name(span.root, attrs, n)
+        out.cue = re.search(v, found.group(0)).group(0)
+        return out
+
+    def inherit(self, n: int, attrs) -> _Attribution | None:
+        """A quote with no reporting clause: the speaker of the quote just before it (same or
+        previous paragraph), else the organisation or person named last in the previous one."""
+        p = self.pieces[n]
+        a, _ = self._line_of(p.open_at)
+        prev_line = max((x for x in self.lines if x[1] < a), default=(a, a))
+        for k in range(n - 1, -1, -1):
+            if self.pieces[k].open_at < prev_line[0]:
+                break
+            q = attrs[k]
+            if q is not None and q.speaker:
+                return _Attribution(q.speaker, q.start, q.end, q.key, q.kind, None, q.reported_by)
+        if self.text[a:p.open_at].strip():
+            return None  # quoted words inside a sentence without a reporting verb: no guess
+        m = self.names.latest(p.open_at, {"ORG"}, prev_line[0]) or self.names.latest(p.open_at, {"PERSON"}, prev_line[0])
+        return _Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
