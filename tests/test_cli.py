@@ -127,3 +127,16 @@ def test_store_commands(tmp_path):
     validate_report(exported)
     assert len(exported["articles"]) == 7
     assert _run("stories", "--db", str(tmp_path / "none.db")).returncode == 1
+
+
+def test_event_grouping_keeps_two_events_apart(tmp_path, seeds_dir):
+    cfg = tmp_path / "events.yaml"
+    cfg.write_text("group: {mode: events}\n")
+    out = tmp_path / "r.json"
+    assert main(["analyze", str(EXAMPLES), str(seeds_dir), "--config", str(cfg), "-o", str(out), "-q"]) == 0
+    data = json.loads(out.read_text())
+    validate_report(data)
+    for story in data["stories"]:
+        kinds = {a[:3].isdigit() and a.split("_", 1)[1][:1].isalpha() and "-" in a for a in story["articles"]}
+        assert len(kinds) == 1, story["articles"]  # never an example article with a seed article
+    assert sum(len(s["articles"]) for s in data["stories"]) == 12

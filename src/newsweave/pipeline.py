@@ -115,7 +115,18 @@ def default_stages(config: Config) -> list[Stage]:
         from .crosscheck.nli import TransformersNLI
 
         nli = TransformersNLI(config.get("crosscheck.nli_model"))
-    stages += [SingleStoryGrouper(), StoryExtraction(), ReuseLinker(),
+    mode = config.get("group.mode")
+    if mode == "events":
+        from .group.stories import StoryGrouping
+
+        grouper: Stage = StoryGrouping()
+    elif mode == "single":
+        grouper = SingleStoryGrouper()
+    else:
+        from .errors import ConfigError
+
+        raise ConfigError(f"group.mode must be 'single' or 'events', got {mode!r}")
+    stages += [grouper, StoryExtraction(), ReuseLinker(),
                CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold"))]
     return stages
 

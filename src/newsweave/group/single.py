@@ -9,10 +9,10 @@ from ..pipeline import Corpus, CorpusStage
 from .titles import central_title
 
 
-def story_id(article_hashes) -> str:
-    """A story id that depends only on its first members' content, never on run order."""
-    h = hashlib.sha1("\n".join(sorted(article_hashes)).encode()).hexdigest()
-    return f"s-{h[:12]}"
+def story_id(first_article_hash: str) -> str:
+    """A story's id comes from its first article's content, so articles that join it later never
+    rename it (the same rule as group/stories.py)."""
+    return f"s-{first_article_hash[:12]}"
 
 
 class SingleStoryGrouper(CorpusStage):
@@ -26,7 +26,7 @@ class SingleStoryGrouper(CorpusStage):
             return corpus
         ordered = sorted(arts, key=lambda a: (a.published or "9999", a.id))
         story = Story(
-            id=story_id(a.content_hash for a in arts),
+            id=story_id(ordered[0].content_hash or hashlib.sha1(ordered[0].id.encode()).hexdigest()),
             title=central_title(ordered),
             articles=tuple(a.id for a in ordered),
         )

@@ -25,7 +25,7 @@ from ..model import Article, Conflict, Fact, Span, SummarySentence
 from ..nlp.embed import Embedder
 from .candidates import Candidate, all_candidates
 from .cite import Citer
-from .concepts import bigrams, content_tokens, document_frequency, word_count
+from .concepts import STOPWORDS, bigrams, content_tokens, document_frequency, word_count
 from .disputes import conflict_sentence, touches
 from .ordering import reading_order
 from .select import greedy, ilp
@@ -44,7 +44,7 @@ class Settings:
     lead_weight: float = 1.0  # ...by this much per such article
     position_bonus: float = 0.5  # bonus for an article's first sentence, in mean concept weights
     position_decay: float = 0.0  # ...and for later ones, position_bonus / (1 + index) ** decay ... 0 = first only
-    unigram_weight: float = 0.0  # content words as concepts too, at this share of a bigram's weight
+    unigram_weight: float = 0.3  # content words as concepts too, at this share of a bigram's weight
     corroboration_bonus: float = 0.0  # per extra independent source stating the sentence
     query_weight: float = 2.0  # concept weight multiplier for query words
     min_words: int = 8
@@ -53,6 +53,8 @@ class Settings:
     greedy_exponent: float = 1.0
     duplicate_overlap: float = 0.8  # candidates sharing this much are never both chosen
     mmr_lambda: float = 0.7  # centroid method only
+    centrality_bonus: float = 3.0  # TF-IDF closeness to the story's centroid, in mean weights
+    function_bigram_weight: float = 1.0  # weight share of bigrams holding a function word
     dispute_weight: float = 2.0  # a dispute all articles join is worth two typical sentences
 
 
@@ -133,6 +135,8 @@ class Summarizer:
                     w = df[b] + st.lead_weight * lead_df[b]
                     if len(b) == 1:
                         w *= st.unigram_weight
+                    elif b[0] in STOPWORDS or b[1] in STOPWORDS:
+                        w *= st.function_bigram_weight
                     if qwords and any(t in qwords for t in b):
                         w *= 1.0 + st.query_weight
                     weights.append(w)
@@ -153,6 +157,17 @@ class Summarizer:
             else:
                 prior = np.array([1.0 if c.index == 0 else 0.0 for c in cands])
             bonus += st.position_bonus * unit * prior
+        if st.centrality_bonus and n > 1:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            try:
+                M = TfidfVectorizer(analyzer=content_tokens, sublinear_tf=True).fit_transform(
+                    [c.text for c in cands])
+                centroid = np.asarray(M.mean(axis=0)).ravel()
+                centroid /= max(np.linalg.norm(centroid), 1e-9)
+                bonus += st.centrality_bonus * unit * (M @ centroid)
+            except ValueError:
+                pass
         if st.corroboration_bonus and facts:
             for j, c in enumerate(cands):
                 k = max((f.independent_sources for f in facts
