@@ -169,7 +169,7 @@ def score(gold: set, pred: set) -> dict:
 def errors(gold: set, pred: set, n_tokens: int) -> dict:
     """Where the PER/ORG/LOC errors come from: a wrong type on a gold span, a wrong span that
     overlaps a gold entity, or no gold entity there at all; and gold entities no prediction of
-    any type touches (``missed``)."""
+    any type touches (``missed``). ``wrong_type ORG->LOC`` counts gold ORG spans predicted LOC."""
     by_span = {(i, j): t for i, j, t in gold}
     in_gold, in_pred = [False] * n_tokens, [False] * n_tokens
     for i, j, _t in gold:
@@ -182,6 +182,7 @@ def errors(gold: set, pred: set, n_tokens: int) -> dict:
             continue
         if (i, j) in by_span:
             out["wrong_type"] += 1
+            out[f"wrong_type {by_span[(i, j)]}->{t}"] += 1
         elif any(in_gold[i:j]):
             out["wrong_boundary"] += 1
         else:

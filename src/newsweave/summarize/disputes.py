@@ -10,9 +10,12 @@ from collections.abc import Sequence
 
 from ..model import Article, Conflict, Span, SummarySentence
 
-# A claim longer than this is named by its value, not quoted.
+# Claims are quoted in their articles' own words when each is short and there are few wordings;
+# otherwise each side is named by its value ("Barham Salih [000, 004]").
 MAX_QUOTED_WORDS = 8
+MAX_QUOTES = 4
 MAX_SIDES = 4
+LOPSIDED = 3
 
 
 def label(article: Article) -> str:
@@ -32,10 +35,29 @@ def claim_extent(claim, article: Article | None) -> tuple[int, int]:
     return claim.start, claim.end
 
 
-def touches(conflict: Conflict, spans: Sequence[Span],
-            articles: dict[str, Article] | None = None) -> bool:
-    """True when one of ``spans`` overlaps one of the conflict's claims."""
+def contested_claims(conflict: Conflict, group_of: dict[str, object] | None = None) -> list:
+    """The claims whose statement brings the dispute. When one side has at least ``LOPSIDED``
+    times the independent sources of all others together, stating the majority's value is not
+    disputed (a lone source calling Barham Salih "Iraqi PM" does not make every "Iraqi PM
+    Mustafa al-Kadhimi" a dispute); stating a minority value still is."""
+    group_of = group_of or {}
+    sides: dict[str, set] = {}
     for cl in conflict.claims:
+        sides.setdefault(str(cl.value), set()).add(group_of.get(cl.article, cl.article))
+    if len(sides) < 2:
+        return list(conflict.claims)
+    top = max(sides, key=lambda v: len(sides[v]))
+    others = set().union(*(g for v, g in sides.items() if v != top))
+    if len(sides[top]) >= LOPSIDED * len(others):
+        return [cl for cl in conflict.claims if str(cl.value) != top]
+    return list(conflict.claims)
+
+
+def touches(conflict: Conflict, spans: Sequence[Span],
+            articles: dict[str, Article] | None = None,
+            group_of: dict[str, object] | None = None) -> bool:
+    """True when one of ``spans`` overlaps one of the conflict's contested claims."""
+    for cl in contested_claims(conflict, group_of):
         start, end = claim_extent(cl, (articles or {}).get(cl.article))
         if any(sp.article == cl.article and sp.start < end and start < sp.end for sp in spans):
             return True
@@ -64,20 +86,25 @@ def conflict_sentence(conflict: Conflict, articles: Sequence[Article]) -> Summar
     if len(sides) < 2:
         return None
     kept = sorted(sides.items(), key=lambda kv: -len({c.article for c in kv[1]}))[:MAX_SIDES]
+    # each article's own words for each side, once per article
+    firsts = []
+    for _value, cls in kept:
+        first: dict[str, str] = {}
+        for c in cls:
+            first.setdefault(c.article, " ".join(c.text.split()).rstrip(".,;:"))
+        firsts.append(first)
+    distinct = sum(len(set(f.values())) for f in firsts)
+    quoted = distinct <= MAX_QUOTES and all(len(t.split()) <= MAX_QUOTED_WORDS
+                                            for f in firsts for t in f.values())
     parts = []
-    for value, cls in kept:
-        if all(len(c.text.split()) <= MAX_QUOTED_WORDS for c in cls):
-            # each article's own words, once per article: “an armed drone” [002, 003]
-            first: dict[str, str] = {}
-            for c in cls:
-                first.setdefault(c.article, " ".join(c.text.split()).rstrip(".,;:"))
+    for (value, _cls), first in zip(kept, firsts):
+        if quoted:  # “an armed drone” [002, 003], “three drones” [001]
             by_text: dict[str, list[str]] = {}
             for aid, t in first.items():
                 by_text.setdefault(t, []).append(label(by_id[aid]))
             parts.append(", ".join(f"“{t}” [{', '.join(names)}]" for t, names in by_text.items()))
-        else:
-            names = list(dict.fromkeys(label(by_id[c.article]) for c in cls))
-            parts.append(f"{value} [{', '.join(names)}]")
+        else:  # too many wordings to quote: the value each side gives
+            parts.append(f"{value} [{', '.join(label(by_id[aid]) for aid in first)}]")
     topic = conflict.topic.strip()
     if topic.lower().startswith("number"):
         topic = "the " + topic

@@ -26,13 +26,14 @@ def coverage_value(chosen: Sequence[int], concepts: Sequence[frozenset[int]], we
 def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarray,
            lengths: Sequence[int], budget: int, exponent: float = 1.0,
            excluded: Sequence[frozenset[int]] = (), extras: Sequence[frozenset[int]] = (),
-           extra_lengths: Sequence[int] = (), extra_values: Sequence[float] = ()) -> list[int]:
+           extra_lengths: Sequence[int] = (), extra_values: Sequence[float] = (),
+           max_extras: int | None = None) -> list[int]:
     """Greedy budgeted coverage: repeatedly add the sentence with most new weight per word.
 
     ``excluded[j]``: sentences that may not be chosen together with ``j`` (near duplicates).
     ``extras[j]``: shared additions sentence ``j`` brings (disputes to state), whose
     ``extra_lengths`` are paid and ``extra_values`` gained once, by the first sentence that
-    brings them.
+    brings them; at most ``max_extras`` of them, so a sentence bringing more is left out.
     """
     n = len(concepts)
     chosen: list[int] = []
@@ -50,6 +51,8 @@ def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.nd
         for j in range(n):
             if j in blocked or j in chosen or used + cost(j) > budget:
                 continue
+            if extras and max_extras is not None and len(paid | extras[j]) > max_extras:
+                continue
             gain = sum(weights[i] for i in concepts[j] - covered) + bonus[j]
             if extras:
                 gain += sum(extra_values[k] for k in extras[j] - paid)
@@ -66,7 +69,8 @@ def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.nd
         if excluded:
             blocked |= excluded[best]
     paid = set()
-    singles = [j for j in range(n) if cost(j) <= budget]
+    singles = [j for j in range(n) if cost(j) <= budget and not (
+        extras and max_extras is not None and len(extras[j]) > max_extras)]
     if singles:
         top = max(singles, key=lambda j: coverage_value([j], concepts, weights, bonus))
         if coverage_value([top], concepts, weights, bonus) > coverage_value(chosen, concepts, weights, bonus):
@@ -77,7 +81,8 @@ def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.nd
 def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarray,
         lengths: Sequence[int], budget: int, excluded: Sequence[frozenset[int]] = (),
         extras: Sequence[frozenset[int]] = (), extra_lengths: Sequence[int] = (),
-        extra_values: Sequence[float] = (), time_limit: float = ILP_SECONDS) -> list[int] | None:
+        extra_values: Sequence[float] = (), max_extras: int | None = None,
+        time_limit: float = ILP_SECONDS) -> list[int] | None:
     """The exact optimum (None when SciPy is missing or HiGHS finds no solution in time).
 
     Arguments as for ``greedy``; an extra's length counts once if any chosen sentence brings it.
@@ -117,6 +122,14 @@ def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarr
             lo.append(-np.inf)
             hi.append(0.0)
             r += 1
+    if g and max_extras is not None:
+        for k in range(g):
+            rows.append(r)
+            cols.append(n + m + k)
+            vals.append(1.0)
+        lo.append(-np.inf)
+        hi.append(float(max_extras))
+        r += 1
     for k in range(g):
         rows.append(r)
         cols.append(n + m + k)
