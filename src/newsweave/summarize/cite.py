@@ -50,8 +50,16 @@ def _share(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# Dates, years and clock times are when, not how many: left out of the comparison.
+_WHEN = re.compile(rf"\b\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}\b|\b(?:1[89]|20)\d\d\b|"
+                   r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
+
+
 def numbers(text: str) -> set[str]:
-    """The figures a sentence states, words and digits alike ("seven" and "7" are one)."""
+    """The figures a sentence states, words and digits alike ("seven" and "7" are one); dates,
+    years and times left out."""
+    text = _WHEN.sub(" ", text)
     return {_NUMBER_WORDS.get(m.lower(), m.replace(",", "")) for m in _NUMBER.findall(text)}
 
 

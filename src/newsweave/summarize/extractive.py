@@ -26,7 +26,7 @@ import numpy as np
 from ..model import Article, Conflict, Fact, Span, SummarySentence
 from ..nlp.embed import Embedder
 from .candidates import Candidate, all_candidates
-from .cite import Citer
+from .cite import Citer, numbers
 from .concepts import bigrams, content_tokens, document_frequency, word_count
 from .disputes import conflict_sentence, touches
 from .ordering import reading_order
@@ -330,12 +330,15 @@ class Summarizer:
 
     @staticmethod
     def _reach(c: Candidate, facts: Sequence[Fact]) -> list[Span]:
-        """The candidate's own sentence and the support of the facts it belongs to."""
+        """The candidate's own sentence and what it will likely cite: the support of the facts it
+        belongs to, less sentences whose figures differ from its own (never cited, see cite)."""
         spans = [Span(c.article, c.sentence_start, c.sentence_end, "")]
+        figures = numbers(c.text)
         for f in facts:
             if any(sp.article == c.article and sp.start < c.end and c.start < sp.end
                    for sp in f.support):
-                spans += f.support
+                spans += [sp for sp in f.support
+                          if not (figures and numbers(sp.text) and not figures & numbers(sp.text))]
         return spans
 
     def _dispute_values(self, conflicts, arts, sets, weights, bonus) -> list[float]:
