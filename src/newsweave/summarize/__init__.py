@@ -17,8 +17,10 @@ __all__ = ["LLMRewriter", "LLMSettings", "Settings", "Summarize", "Summarizer"]
 class Summarize(CorpusStage):
     """Fill each story's ``summary`` from its articles, facts, source groups and conflicts.
 
-    >>> from newsweave.pipeline import Pipeline, default_stages       # doctest: +SKIP
-    >>> pipe = Pipeline(default_stages(config) + [Summarize(words=100)])  # doctest: +SKIP
+    It is the last of ``pipeline.default_stages``; on its own:
+
+    >>> corpus = Summarize(words=100).process(corpus)  # doctest: +SKIP
+    >>> corpus.stories[0].summary[0].citations          # doctest: +SKIP
     """
 
     name = "summarize"

@@ -25,7 +25,8 @@ _OPENER = re.compile(
     re.I)
 # An agency dateline the cleaner left at the start of a text: "NAIROBI, Kenya (AP) _ ".
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.' -]+(?:,\s+[A-Z][A-Za-z. ]+)?\s*(?:\([A-Za-z-]+(?:[/-][A-Za-z]+)?\))?\s*[_—–-]{1,2}\s+")
+    r"^[A-Z][A-Z.' -]+(?:,\s+[A-Z][A-Za-z. ]+)?\s*"  # NAIROBI, Kenya
+    r"(?:\([A-Za-z-]+(?:[/-][A-Za-z]+)?\))?\s*[_—–-]{1,2}\s+")  # (AP) _
 # Words that make a sentence lean on the one before it when it opens with them.
 _LEANING = frozenset(
     "he she it they this these those his her its their him them such that here another both "
@@ -106,7 +107,9 @@ def candidates(article: Article, *, min_words: int = MIN_WORDS,
     for i, s in enumerate(article.sentences):
         raw = text[s.start:s.end]
         n = len(raw.split())
-        if n < min_words or n > max_words or not _END.search(raw) or raw.rstrip("”\"'’").endswith("?"):
+        if n < min_words or n > max_words or not _END.search(raw):
+            continue
+        if raw.rstrip("”\"'’").endswith("?"):
             continue
         before = text[_paragraph_start(article, s.start):s.start]
         if _quote_trouble(raw, before):

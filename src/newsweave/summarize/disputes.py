@@ -112,7 +112,7 @@ def conflict_sentence(conflict: Conflict, articles: Sequence[Article]) -> Summar
     spans: dict[tuple[str, int, int], Span] = {}
     for _value, cls in kept:
         for c in cls:
-            sp = _exact(by_id[c.article], c.start, c.end)
+            sp = _exact(by_id[c.article], *claim_extent(c, by_id[c.article]))
             if sp.text:
                 spans.setdefault((sp.article, sp.start, sp.end), sp)
     return SummarySentence(text, tuple(spans.values()))

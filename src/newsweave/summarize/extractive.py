@@ -93,7 +93,6 @@ class Summarizer:
         self.embedder = embedder or Embedder()
         self.settings = settings or Settings()
         self.citations = cite
-        self._group_of: dict[str, int] = {}  # the current story's source groups
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
@@ -295,7 +294,7 @@ class Summarizer:
             return focused.summarize(articles, facts, source_groups, conflicts, words=words,
                                      query=query)
         arts = [a for a in articles if a.sentences]
-        self._group_of = {aid: k for k, g in enumerate(source_groups) for aid in g}
+        group_of = {aid: k for k, g in enumerate(source_groups) for aid in g}
         cands = self.candidates(arts)
         if not cands or words <= 0:
             return ()
@@ -306,7 +305,7 @@ class Summarizer:
         rendered: dict[int, SummarySentence | None] = {k: conflict_sentence(c, arts)
                                                        for k, c in enumerate(conflicts)}
         by_id = {a.id: a for a in arts}
-        extras = [frozenset(k for k in self._dispute_ids(conflicts, self._reach(c, facts), by_id)
+        extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, facts), by_id, group_of)
                             if rendered[k] is not None) for c in cands]
         extra_lengths = [word_count(r.text) if r else 0 for r in rendered.values()]
         extra_values = self._dispute_values(conflicts, arts, sets, weights, bonus)
@@ -316,13 +315,12 @@ class Summarizer:
         values = {j: float(weights[list(sets[j])].sum()) + bonus[j] for j in chosen_idx}
         citer = Citer(self.embedder.encode if self.citations else None)
         cites = dict(zip(chosen_idx, citer.cite([cands[j] for j in chosen_idx], arts, facts)))
-        group_of = {aid: k for k, g in enumerate(source_groups) for aid in g}
         sources = {j: len({group_of.get(sp.article, sp.article) for sp in cites[j]})
                    for j in chosen_idx}
         chosen_idx = [chosen_idx[i] for i in reading_order(
             [cands[j] for j in chosen_idx], arts, [(sources[j], values[j]) for j in chosen_idx])]
         while True:
-            out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts)
+            out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts, group_of)
             if sum(word_count(s.text) for s in out) <= words or len(chosen_idx) <= 1:
                 return out
             # a dispute found through a citation overran the budget: drop the least valuable
@@ -350,22 +348,23 @@ class Summarizer:
         return [self.settings.dispute_weight * unit *
                 len({cl.article for cl in c.claims} & ids) / max(len(ids), 1) for c in conflicts]
 
-    def _dispute_ids(self, conflicts: Sequence[Conflict], spans: Sequence[Span],
-                     by_id: dict[str, Article]) -> list[int]:
-        return [k for k, conflict in enumerate(conflicts)
-                if touches(conflict, spans, by_id, self._group_of)]
-
-    def _assemble(self, chosen_idx, cands, cites, conflicts, rendered, arts):
+    def _assemble(self, chosen_idx, cands, cites, conflicts, rendered, arts, group_of):
         """The summary sentences, each dispute right after the first sentence that touches it."""
         out: list[SummarySentence] = []
         said: set[int] = set()
         by_id = {a.id: a for a in arts}
         for j in chosen_idx:
             out.append(SummarySentence(cands[j].text, cites[j]))
-            for k in self._dispute_ids(conflicts, cites[j], by_id):
+            for k in dispute_ids(conflicts, cites[j], by_id, group_of):
                 if k not in rendered:
                     rendered[k] = conflict_sentence(conflicts[k], arts)
                 if k not in said and rendered[k] is not None:
                     said.add(k)
                     out.append(rendered[k])
         return tuple(out)
+
+
+def dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span], by_id: dict[str, Article],
+                group_of: dict[str, int]) -> list[int]:
+    """The conflicts (by index) whose contested claims ``spans`` touch."""
+    return [k for k, conflict in enumerate(conflicts) if touches(conflict, spans, by_id, group_of)]

@@ -8,8 +8,8 @@ content words appear there); it then cites what that sentence cites. Unsupported
 dropped, and any failure (network, timeout, an answer that is not JSON) leaves the extractive
 summary as it was.
 
->>> rewriter = LLMRewriter(LLMSettings(url="http://127.0.0.1:8000/v1", model="local"))  # doctest: +SKIP
->>> story_summary = rewriter.rewrite(extractive_sentences)                             # doctest: +SKIP
+>>> settings = LLMSettings(url="http://127.0.0.1:8000/v1", model="local")
+>>> story_summary = LLMRewriter(settings).rewrite(extractive_sentences)  # doctest: +SKIP
 """
 
 from __future__ import annotations

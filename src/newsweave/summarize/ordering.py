@@ -1,8 +1,8 @@
 """The order a summary reads in: a lead sentence first, then by date and place in the article.
 
 The chosen sentence that sits highest in its article (an article's own lead, when one was chosen;
-among leads, the one most independent sources state) opens the summary; the others follow in the order of their articles' publication dates, and
-within a date, of their position, so background paragraphs come after the news they explain.
+among leads, the one most independent sources state) opens the summary; the others follow in the
+order of their articles' publication dates, and within a date, of their position, so background paragraphs come after the news they explain.
 Undated articles sort with the earliest.
 """
 

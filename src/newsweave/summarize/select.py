@@ -76,7 +76,8 @@ def greedy(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.nd
         extras and max_extras is not None and len(extras[j]) > max_extras)]
     if singles:
         top = max(singles, key=lambda j: coverage_value([j], concepts, weights, bonus))
-        if coverage_value([top], concepts, weights, bonus) > coverage_value(chosen, concepts, weights, bonus):
+        if coverage_value([top], concepts, weights, bonus) > \
+                coverage_value(chosen, concepts, weights, bonus):
             return [top]
     return chosen
 
