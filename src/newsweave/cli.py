@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="write the report here (default: standard output)")
     a.add_argument("--config", metavar="FILE", help="YAML settings laid over the shipped defaults")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
+    _run_options(a)
 
     sub.add_parser("schema", help="print the report's JSON Schema",
                    description="Print the JSON Schema of the report contract (version 1).")
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
     i.add_argument("--config", metavar="FILE", help="YAML settings laid over the shipped defaults")
     i.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
+    _run_options(i)
 
     st = sub.add_parser("stories", help="list the stored stories",
                         description="List stories, newest first or by independent sources.")
@@ -103,6 +105,22 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("-f", "--format", choices=["json", "md", "html"], default="json")
     ex.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     return p
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scheduler", metavar="WHERE",
+                   help="where parsing and extraction run: 'local' (this process), 'processes' "
+                        "(a Dask LocalCluster) or a Dask scheduler address such as "
+                        "tcp://10.0.0.5:8786 (default: run.scheduler in the config, 'local')")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes for --scheduler processes (default: run.workers, 2)")
+
+
+def _executor(args, config):
+    from .scale import make_executor
+
+    return make_executor(args.scheduler or config.get("run.scheduler"),
+                         args.workers or config.get("run.workers"))
 
 
 def _version() -> str:
@@ -154,7 +172,11 @@ def _analyze(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     progress = _Progress(not args.quiet)
     try:
-        report = Pipeline(config=config).run(args.paths, progress=progress)
+        with _executor(args, config) as executor:
+            report = Pipeline(config=config, executor=executor).run(args.paths, progress=progress)
+    except ConfigError as exc:
+        print(f"newsweave: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         progress.close()
     text = render(report, args.format)
@@ -196,7 +218,12 @@ def _ingest(args) -> int:
     progress = _Progress(not args.quiet)
     with _open_store(args.db, must_exist=False) as store:
         try:
-            res = ingest(store, args.paths, Pipeline(config=config), progress=progress)
+            with _executor(args, config) as executor:
+                res = ingest(store, args.paths, Pipeline(config=config, executor=executor),
+                             progress=progress)
+        except ConfigError as exc:
+            print(f"newsweave: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         finally:
             progress.close()
     if not args.quiet:

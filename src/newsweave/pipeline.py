@@ -140,8 +140,10 @@ class Pipeline:
     >>> report = Pipeline().run(["examples/cluster"])  # doctest: +SKIP
     """
 
-    def __init__(self, stages: Sequence[Stage] | None = None, config: Config | None = None):
+    def __init__(self, stages: Sequence[Stage] | None = None, config: Config | None = None,
+                 executor=None):
         self.config = config or load_config()
+        self.executor = executor  # where article stages run (newsweave.scale); None: here
         self.stages = list(stages) if stages is not None else default_stages(self.config)
         self._check()
         self._warm = False
@@ -170,11 +172,14 @@ class Pipeline:
     def corpus_stages(self) -> list[CorpusStage]:
         return [s for s in self.stages if s.kind == "corpus"]
 
-    def warm_up(self) -> None:
+    def warm_up(self, article_stages: bool = True) -> None:
+        """Load every stage's models (only the corpus stages' with ``article_stages=False``, for
+        runs whose article stages run on other processes)."""
         if not self._warm:
             for st in self.stages:
-                st.warm_up()
-            self._warm = True
+                if article_stages or st.kind == "corpus":
+                    st.warm_up()
+            self._warm = article_stages
 
     # -- the parts, usable one by one (the store and Dask call them separately) ----------------
 
@@ -208,22 +213,13 @@ class Pipeline:
 
     def run_article_stages(self, articles: Sequence[Article]) -> list[Article]:
         """Every article stage over ``articles``; a failure marks the article, never stops it."""
-        arts = list(articles)
-        for st in self.article_stages:
-            try:
-                arts = st.process_batch(arts)
-            except Exception:
-                out = []
-                for a in arts:
-                    try:
-                        out.append(st.process(a))
-                    except Exception as exc:
-                        out.append(replace(a, warnings=a.warnings + (
-                            f"stage {st.name} failed: {type(exc).__name__}: {exc}",)))
-                arts = out
-        return arts
+        from .scale.executors import run_stages
+
+        return run_stages(self.article_stages, articles)
 
     def run_corpus(self, articles: Sequence[Article]) -> Corpus:
+        if not self._warm:
+            self.warm_up(article_stages=False)
         corpus = Corpus(tuple(articles))
         for st in self.corpus_stages:
             corpus = st.process(corpus)
@@ -231,27 +227,44 @@ class Pipeline:
 
     def articles(self, paths: Iterable[str], stdin=None,
                  progress: Callable[[str, int, int], None] | None = None,
-                 ) -> tuple[list[Article], list[Problem], int]:
-        """Read, clean and run the article stages: the parallel half of ``run``."""
+                 executor=None) -> tuple[list[Article], list[Problem], int]:
+        """Read, clean and run the article stages: the parallel half of ``run``.
+
+        ``executor`` (:mod:`newsweave.scale`) runs the article stages elsewhere, in batches whose
+        results come back in input order; by default they run in this process.
+        """
         raws, problems, inputs = self.read(paths, stdin=stdin)
-        self.warm_up()
         cleaner = self.cleaner_for(raws)
         cleaned: list[Article] = []
         for raw in raws:
             out = self.clean_raw(raw, cleaner)
             (problems if isinstance(out, Problem) else cleaned).append(out)
+        return self.process_articles(cleaned, progress, executor), problems, inputs
+
+    def process_articles(self, cleaned: Sequence[Article],
+                         progress: Callable[[str, int, int], None] | None = None,
+                         executor=None) -> list[Article]:
+        """The article stages over cleaned articles, in batches, here or on ``executor``."""
+        from .scale.executors import LocalExecutor
+
+        executor = executor or self.executor or LocalExecutor()
+        if isinstance(executor, LocalExecutor):
+            self.warm_up()
+        step = self.config.get("run.batch_size")
+        batches = (cleaned[i:i + step] for i in range(0, len(cleaned), step))
         articles: list[Article] = []
-        step = 64
-        for i in range(0, len(cleaned), step):
-            articles += self.run_article_stages(cleaned[i:i + step])
+        for done in executor.map(self.article_stages, batches):
+            articles += done
             if progress:
                 progress("articles", len(articles), len(cleaned))
-        return articles, problems, inputs
+        return articles
 
     def run(self, paths: Iterable[str], stdin=None,
-            progress: Callable[[str, int, int], None] | None = None) -> Report:
-        """Read ``paths`` and return the report."""
-        articles, problems, inputs = self.articles(paths, stdin=stdin, progress=progress)
+            progress: Callable[[str, int, int], None] | None = None, executor=None) -> Report:
+        """Read ``paths`` and return the report (article stages on ``executor``, if given)."""
+        self.warm_up(article_stages=(executor or self.executor) is None)
+        articles, problems, inputs = self.articles(paths, stdin=stdin, progress=progress,
+                                                   executor=executor)
         corpus = self.run_corpus(articles)
         return build_report(corpus, problems, inputs)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Article, NumberMention, Quote, replace
-from ..nlp.models import SPACY_MODEL, spacy_model
+from ..nlp.models import SPACY_MODEL, extraction_model
 from ..pipeline import ArticleStage
 from .claims import role_claims, state_claims
 from .entities import mentions_from_doc
@@ -28,16 +28,17 @@ class Extractor(ArticleStage):
     needs = frozenset({"text", "sentences"})
     adds = frozenset({"mentions", "quotes", "numbers", "claims"})
 
-    def __init__(self, model: str = SPACY_MODEL, batch_size: int = 32):
+    def __init__(self, model: str = SPACY_MODEL, batch_size: int = 32, memoised: bool = True):
         self.model = model
         self.batch_size = batch_size
+        self.memoised = memoised  # spaCy's attribute ruler and lemmatizer, memoised (same output)
         self._nlp = None
         self.numbers = NumberExtractor()
         self.quotes = QuoteFinder()
 
     def warm_up(self) -> None:
         if self._nlp is None:
-            self._nlp = spacy_model(self.model)
+            self._nlp = extraction_model(self.model, self.memoised)
 
     def __getstate__(self):  # ship the stage to Dask workers without the model
         state = dict(self.__dict__)

@@ -20,3 +20,26 @@ def spacy_model(name: str = SPACY_MODEL, disable: tuple[str, ...] = ()):
         return spacy.load(name, disable=list(disable))
     except OSError as exc:
         raise missing_dependency(name, "core") from exc
+
+
+@functools.lru_cache(maxsize=2)
+def extraction_model(name: str = SPACY_MODEL, memoised: bool = True):
+    """The spaCy pipeline the extractors read: NER, tagger, parser, attribute ruler and lemmatizer,
+    the last two memoised (:mod:`newsweave.nlp.fast_rules`: identical annotations, less CPU).
+
+    Loaded apart from :func:`spacy_model`'s copy, since memoising changes it in place. A model
+    without ``ner``, ``parser`` or ``tagger`` is refused: quotes and numbers walk the parse, and
+    spaCy crashes on an unparsed Doc's ``token.children``.
+    """
+    from ..errors import ConfigError
+
+    nlp = spacy_model.__wrapped__(name)
+    missing = {"ner", "parser", "tagger"} - set(nlp.pipe_names)
+    if missing:
+        raise ConfigError(f"spaCy model {name!r} lacks {sorted(missing)}; newsweave's extractors "
+                          f"need NER, a tagger and a dependency parser (use {SPACY_MODEL!r})")
+    if memoised:
+        from .fast_rules import fast_rules
+
+        nlp = fast_rules(nlp)
+    return nlp

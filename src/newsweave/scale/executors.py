@@ -1,0 +1,165 @@
+"""Executors map a pipeline's article stages over batches of articles.
+
+Article stages are the parallel half of a run: one article in, one out, no shared state. An
+executor takes the stage list (pickled without models: stages load them in ``warm_up``) and
+batches of cleaned articles, and yields each batch's result in input order, so a parallel run
+returns exactly what the one-process run returns. Corpus stages run afterwards, in the caller.
+
+- ``LocalExecutor``: this process (the default).
+- ``DaskExecutor``: a Dask ``LocalCluster`` this executor starts (``scheduler: processes``), or a
+  running Dask scheduler at an address (``tcp://host:8786``). The stage list is scattered to
+  every worker once, so each worker loads its models once, on its first batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..errors import ConfigError, missing_dependency
+from ..model import Article, replace
+
+
+def run_stages(stages: Sequence, articles: Sequence[Article]) -> list[Article]:
+    """Every stage over ``articles`` in turn; a failure marks the article, never stops the batch."""
+    arts = list(articles)
+    for st in stages:
+        try:
+            arts = st.process_batch(arts)
+        except Exception:
+            out = []
+            for a in arts:
+                try:
+                    out.append(st.process(a))
+                except Exception as exc:
+                    out.append(replace(a, warnings=a.warnings + (
+                        f"stage {st.name} failed: {type(exc).__name__}: {exc}",)))
+            arts = out
+    return arts
+
+
+class StageRunner:
+    """The article stages as one picklable callable that warms them up once per process."""
+
+    def __init__(self, stages: Sequence):
+        self.stages = list(stages)
+        self._warm = False
+
+    def __getstate__(self):
+        return {"stages": self.stages, "_warm": False}
+
+    def __call__(self, articles: Sequence[Article]) -> list[Article]:
+        if not self._warm:
+            for st in self.stages:
+                st.warm_up()
+            self._warm = True
+        return run_stages(self.stages, articles)
+
+
+def _run_batch(articles: Sequence[Article], runner: StageRunner) -> list[Article]:
+    return runner(articles)
+
+
+class Executor:
+    """Runs article stages over batches; a context manager that releases what it started."""
+
+    name = "executor"
+
+    def map(self, stages: Sequence, batches: Iterable[Sequence[Article]]) -> Iterator[list[Article]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers; the executor can't be used afterwards."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class LocalExecutor(Executor):
+    """This process, one batch after the other."""
+
+    name = "local"
+
+    def map(self, stages, batches):
+        runner = StageRunner(stages)  # warming stages that are warm already costs nothing
+        for batch in batches:
+            yield runner(batch)
+
+
+class DaskExecutor(Executor):
+    """Article stages on Dask workers: a LocalCluster of ``workers`` processes with one thread
+    each (``address=None``), or the cluster behind a running scheduler at ``address``."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, workers: int = 2, in_flight: int = 4):
+        if workers < 1:
+            raise ConfigError(f"run.workers must be at least 1, got {workers}")
+        self.address, self.workers, self.in_flight = address, workers, in_flight
+        self._client = None
+        self._cluster = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError as exc:
+                raise missing_dependency("dask[distributed]", "scale") from exc
+            if self.address:
+                try:
+                    self._client = Client(self.address, timeout="20s")
+                except OSError as exc:
+                    raise ConfigError(f"no Dask scheduler answers at {self.address!r}: {exc}; "
+                                      "start one with `dask scheduler` (see README)") from exc
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                             processes=True, dashboard_address=None,
+                                             silence_logs=logging.ERROR)
+                self._client = Client(self._cluster)
+        return self._client
+
+    def n_workers(self) -> int:
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map(self, stages, batches):
+        client = self.client
+        runner = client.scatter(StageRunner(stages), broadcast=True, hash=False)
+        limit = self.in_flight * self.n_workers()
+        pending: deque = deque()
+        try:
+            for batch in batches:
+                pending.append(client.submit(_run_batch, list(batch), runner, pure=False))
+                if len(pending) >= limit:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+            client.cancel(runner)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_executor(scheduler: str = "local", workers: int = 2) -> Executor:
+    """``local``, ``processes`` (a Dask LocalCluster of ``workers``) or a scheduler address."""
+    scheduler = (scheduler or "local").strip()
+    if scheduler == "local":
+        return LocalExecutor()
+    if scheduler == "processes":
+        return DaskExecutor(workers=workers)
+    if "://" in scheduler or ":" in scheduler:
+        return DaskExecutor(address=scheduler)
+    raise ConfigError(f"scheduler must be 'local', 'processes' or a Dask scheduler address such as "
+                      f"tcp://127.0.0.1:8786, got {scheduler!r}")

@@ -1,0 +1,38 @@
+"""Article stages on Dask workers give exactly the one-process results."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave import Pipeline
+from newsweave.errors import ConfigError
+from newsweave.render import render
+from newsweave.scale import DaskExecutor, LocalExecutor, make_executor
+
+from .conftest import EXAMPLES, validated
+
+
+def test_make_executor_names():
+    assert isinstance(make_executor("local"), LocalExecutor)
+    assert isinstance(make_executor("processes", workers=3), DaskExecutor)
+    ex = make_executor("tcp://127.0.0.1:8786")
+    assert isinstance(ex, DaskExecutor) and ex.address == "tcp://127.0.0.1:8786"
+    with pytest.raises(ConfigError, match="scheduler must be"):
+        make_executor("threads")
+    with pytest.raises(ConfigError, match="at least 1"):
+        DaskExecutor(workers=0)
+
+
+def test_unreachable_scheduler_is_a_config_error():
+    with DaskExecutor(address="tcp://127.0.0.1:9") as ex, pytest.raises(ConfigError, match="dask scheduler"):
+        ex.client  # noqa: B018
+
+
+@pytest.mark.integration
+def test_local_cluster_report_equals_one_process(example_report):
+    from newsweave.config import load_config
+
+    config = load_config(run__batch_size=2)  # several batches, so order across workers matters
+    with DaskExecutor(workers=2) as ex:
+        report = validated(Pipeline(config=config, executor=ex).run([str(EXAMPLES)]))
+    assert render(report, "json") == render(example_report, "json")
