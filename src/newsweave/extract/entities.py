@@ -114,8 +114,12 @@ def find_definitions(text: str) -> list[tuple[str, str, int, int]]:
                 continue
             cand = " ".join(words[k:])
             if acr.upper() in (initials(cand), initials(cand, lower_words=True)):
-                start = m.start(1) + m.group(1).find(cand)
-                out.append((cand, acr, start, m.end()))
+                # surface() folded the spacing: find the words as written ("Free\nParty")
+                at = re.search(r"\s+".join(map(re.escape, words[k:])), m.group(1))
+                if at is None:
+                    break
+                start = m.start(1) + at.start()
+                out.append((text[start:m.start(1) + at.end()], acr, start, m.end()))
                 break
     return out
 
@@ -135,8 +139,9 @@ def mentions_from_doc(doc, article_id: str) -> list[Mention]:
     acronyms: dict[str, str] = {}
     for long, acr, start, end in find_definitions(text):
         out.append(Mention(article_id, start, start + len(long), long, "ORG"))
-        a_start = text.index(acr, start + len(long))
-        out.append(Mention(article_id, a_start, a_start + len(acr), acr, "ORG"))
+        # The acronym as written between the brackets: "I.F.P." is defined as "IFP".
+        a_start = text.rfind("(", start, end) + 1
+        out.append(Mention(article_id, a_start, end - 1, text[a_start:end - 1], "ORG"))
         taken.append((start, end))
         acronyms[acr] = long
     for acr in acronyms:

@@ -213,7 +213,9 @@ class _Names:
                 key = self._nearest(surnames.get(w[0]) or firsts[w[0]], e.start_char)
             elif e.label_ == "PERSON":
                 longer = self.fullest_run(form.split()[-1], e.start_char, form) if len(w) == 1 else form
-                w = _name_words(longer)
+                w = _name_words(longer) or _name_words(form)
+                if not w:  # a PERSON span of punctuation or titles only: nothing to name
+                    continue
                 key = persons.setdefault((w[0], w[-1]), len(self.kind))
                 self.kind[key] = "PERSON"
                 if longer != form:
