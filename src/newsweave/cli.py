@@ -104,6 +104,15 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
     ex.add_argument("-f", "--format", choices=["json", "md", "html"], default="json")
     ex.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+
+    sv = sub.add_parser("serve", help="browse the store in a web browser (and a JSON API)",
+                        description="Serve the store's stories as web pages and a JSON API "
+                                    "(/docs). Reads are open; POST /api/ingest needs the token "
+                                    "web.token or NEWSWEAVE_TOKEN.")
+    sv.add_argument("--db", default="newsweave.db", metavar="FILE", help=db_help)
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sv.add_argument("--config", metavar="FILE", help="YAML settings laid over the shipped defaults")
     return p
 
 
@@ -301,12 +310,36 @@ def _export(args) -> int:
     return EXIT_OK
 
 
+def _serve(args) -> int:
+    from .config import load_config
+    from .errors import NewsweaveError
+
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+
+        from .web import serve
+    except ImportError as exc:
+        print(f"newsweave: serve needs the web extra ({exc.name}): pip install 'newsweave[web]'",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(args.config)
+        print(f"newsweave: serving {args.db} on http://{args.host}:{args.port}/ (API docs: /docs)",
+              file=sys.stderr)
+        serve(args.db, config, host=args.host, port=args.port)
+    except NewsweaveError as exc:
+        print(f"newsweave: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE") and argv is None:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `newsweave show X | head` ends quietly
     args = _parser().parse_args(argv)
     commands = {"analyze": _analyze, "ingest": _ingest, "stories": _stories, "show": _show,
-                "search": _search, "export": _export}
+                "search": _search, "export": _export, "serve": _serve}
     if args.command in commands:
         return commands[args.command](args)
     if args.command == "schema":  # noqa: SIM102

@@ -67,4 +67,25 @@ def load_config(user_file: str | Path | None = None, **overrides: Any) -> Config
             node = node.setdefault(k, {})
         node[keys[-1]] = value
         data = _merge(data, patch)
+    _check(data)
     return Config(data)
+
+
+def check_token(token: Any, where: str = "web.token") -> None:
+    """A write token for the web app is either unset (writes off) or long enough to guess never."""
+    if token is None or token == "":
+        return
+    if not isinstance(token, str) or len(token) < 16:
+        raise ConfigError(f"{where!r} must be a string of at least 16 characters (or null to turn "
+                          "writes off); make one with: python -c 'import secrets; "
+                          "print(secrets.token_urlsafe(32))'")
+
+
+def _check(data: dict) -> None:
+    """Checks that need more than the type of the shipped default."""
+    web = data.get("web") or {}
+    check_token(web.get("token"))
+    size = web.get("max_upload_bytes")
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise ConfigError(f"'web.max_upload_bytes' must be a positive number of bytes, got "
+                          f"{size!r}; e.g. 20000000 for 20 MB")

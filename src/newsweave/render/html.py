@@ -1,73 +1,49 @@
-"""The report as one self-contained HTML file: inline CSS and JS, no network, all text escaped.
+"""The story page, one renderer for two uses: the self-contained HTML report (``analyze --format
+html``: CSS and JS inlined, a CSP that allows only those two by hash) and the web app's story page
+(``newsweave serve``: the same markup with /static/ assets).
 
 Every string that comes from an article goes through ``esc`` (html.escape with quotes), and no
-article text ever reaches an attribute other than as escaped text, so a ``<script>`` in an article
-renders as visible characters. Citations link to the cited span, which is highlighted on click.
+article text ever reaches an attribute other than as escaped text, nor a URL other than an
+``http(s)`` link, so a ``<script>``, an ``onerror=`` or a ``javascript:`` link in an article renders
+as visible characters. Citations carry the cited offsets; the script highlights that span of the
+article's text on click. Charts are inline SVG drawn here, with no library.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
 from html import escape
+from importlib import resources
 
-from ..model import Article, Report, Span, Story
+from ..model import Article, Removed, Report, Span, Story
 
-CSS = """
-:root{--fg:#1d2330;--muted:#667085;--line:#e4e7ec;--accent:#1849a9;--warn:#b42318;--bg:#fff;
---mark:#fff3a3;--soft:#f6f7f9}
-*{box-sizing:border-box}body{margin:0;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,
-sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:1080px;margin:0 auto;padding:24px}
-h1{font-size:1.7rem;margin:.2em 0}h2{font-size:1.25rem;margin-top:2em;border-bottom:1px solid
-var(--line);padding-bottom:.3em}h3{font-size:1.05rem}
-.meta{color:var(--muted);font-size:.9rem}.pill{display:inline-block;padding:0 .5em;border-radius:9px;
-background:var(--soft);border:1px solid var(--line);font-size:.8rem;margin-right:.3em}
-.cite{font-size:.75rem;vertical-align:super;text-decoration:none;color:var(--accent);margin-left:1px}
-.cite:hover{text-decoration:underline}
-.conflict{border-left:4px solid var(--warn);padding:.2em 1em;margin:1em 0;background:#fffbfa}
-.claims{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:.6em}
-.claim{border:1px solid var(--line);border-radius:6px;padding:.5em;background:#fff}
-.value{font-weight:600}
-table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{border-bottom:1px solid var(--line);
-padding:.35em .5em;text-align:left;vertical-align:top}
-article.src{border:1px solid var(--line);border-radius:8px;padding:1em 1.2em;margin:1em 0}
-article.src .body{white-space:pre-wrap}
-.removed{color:#98a2b3;font-size:.85rem;white-space:pre-wrap;border-left:3px solid var(--line);
-padding-left:.6em;margin:.3em 0}
-mark.hl{background:var(--mark);outline:2px solid #f5c400}
-details>summary{cursor:pointer;color:var(--accent)}
-.problems li{color:var(--warn)}
-"""
+#: Article page URL for an article id, or None where there is no such page (the report).
+Linker = Callable[[str], str] | None
 
-JS = """
-document.addEventListener('click', function (ev) {
-  var a = ev.target.closest('a.cite');
-  if (!a) return;
-  ev.preventDefault();
-  highlight(a.getAttribute('data-article'), +a.getAttribute('data-start'), +a.getAttribute('data-end'));
-});
-function highlight(id, start, end) {
-  document.querySelectorAll('mark.hl').forEach(function (m) {
-    var t = document.createTextNode(m.textContent); m.replaceWith(t); t.parentNode.normalize();
-  });
-  var body = document.getElementById('body-' + id);
-  if (!body) return;
-  var det = body.closest('details'); if (det) det.open = true;
-  var text = body.firstChild;
-  if (!text || text.nodeType !== 3) return;
-  var range = document.createRange();
-  range.setStart(text, start); range.setEnd(text, Math.min(end, text.length));
-  var mark = document.createElement('mark'); mark.className = 'hl';
-  range.surroundContents(mark);
-  mark.scrollIntoView({block: 'center'});
-}
-"""
+
+@lru_cache(maxsize=None)
+def asset(name: str) -> str:
+    """A shipped asset (``story.css``, ``story.js``) as text."""
+    return resources.files("newsweave.render").joinpath("templates", name).read_text("utf-8")
 
 
 def esc(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def cite_links(spans: tuple[Span, ...] | list[Span]) -> str:
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link, else None (no ``javascript:``, ``data:``...)."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def cite_links(spans: Iterable[Span]) -> str:
     out = []
     for sp in spans:
         out.append(
@@ -78,19 +54,132 @@ def cite_links(spans: tuple[Span, ...] | list[Span]) -> str:
     return "".join(out)
 
 
-def story_section(story: Story) -> str:
+def _label(aid: str, articles: Mapping[str, Article], width: int = 18) -> str:
+    a = articles.get(aid)
+    name = (a.source if a and a.source else aid) or aid
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+# --- charts (inline SVG) ------------------------------------------------------------------------
+
+def _day(value: str | None) -> int | None:
+    """Day number of an ISO date of any precision ('2021', '2021-11', '2021-11-07')."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in str(value)[:10].split("-")]
+        return date(parts[0], *(parts[1:] + [1, 1])[:2]).toordinal()
+    except (ValueError, IndexError):
+        return None
+
+
+def timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
+    """Dated events as dots on a time axis (bigger dot: more events that day), publication dates
+    of the story's articles as grey ticks under it. Each dot links to its row in the table."""
+    by_date: dict[str, list[int]] = {}
+    for i, t in enumerate(story.timeline):
+        if _day(t.date) is not None:
+            by_date.setdefault(t.date, []).append(i)
+    pubs: dict[str, list[str]] = {}
+    for aid in story.articles:
+        a = articles.get(aid)
+        if a and _day(a.published) is not None:
+            pubs.setdefault(a.published, []).append(aid)
+    # Distinct dates evenly spaced, in order: a story's dates run from decades back ("since
+    # 1987") to its own hours, which a linear scale would crush into one dot.
+    days = sorted({_day(d) for d in list(by_date) + list(pubs)})
+    if not days:
+        return ""
+    width, pad, axis_y = max(720, 80 * len(days)), 40, 60
+    slot = {d: i for i, d in enumerate(days)}
+
+    def x(d: str) -> float:
+        if len(days) == 1:
+            return width / 2
+        return pad + slot[_day(d)] / (len(days) - 1) * (width - 2 * pad)
+
+    h = [f'<svg class="timeline" viewBox="0 0 {width} 130" role="img" '
+         f'aria-label="timeline of {len(story.timeline)} dated events">',
+         f'<line class="axis" x1="{pad - 10}" y1="{axis_y}" x2="{width - pad + 10}" y2="{axis_y}"/>']
+    for n, (d, idx) in enumerate(sorted(by_date.items(), key=lambda kv: _day(kv[0]))):
+        r = 4 + 2 * min(len(idx), 5)
+        tip = "\n".join(story.timeline[i].text for i in idx)
+        h.append(f'<a href="#tl-{idx[0]}"><circle class="dot" cx="{x(d):.1f}" cy="{axis_y}" r="{r}">'
+                 f"<title>{esc(d)}: {esc(tip)}</title></circle></a>")
+        h.append(f'<text x="{x(d):.1f}" y="{axis_y - 18 - 12 * (n % 2)}" text-anchor="middle">'
+                 f"{esc(d)}</text>")
+    for d, ids in pubs.items():
+        px = x(d)
+        h.append(f'<path class="pub" d="M{px:.1f} {axis_y + 14} l-5 9 h10 z">'
+                 f"<title>published {esc(d)}: {esc(', '.join(ids))}</title></path>")
+    h.append(f'<text class="small" x="{pad - 10}" y="{axis_y + 40}">▲ article published</text>')
+    h.append("</svg>")
+    return ('<figure class="chart">' + "".join(h) + "<figcaption>Dated events in order, evenly "
+            "spaced (dots; hover for the text, click for the row), and publication dates (▲)."
+            "</figcaption></figure>")
+
+
+def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
+    """The story's articles as nodes coloured by independent source group, with copied text
+    between them as edges (solid: copy, dashed: shared quote, dotted: shared wire copy)."""
+    ids = list(story.articles)
+    if not ids:
+        return ""
+    group = {aid: g for g, members in enumerate(story.source_groups) for aid in members}
+    width, height = 420, 300
+    cx, cy, rad = width / 2, height / 2 - 10, (0 if len(ids) == 1 else 105)
+    pos = {aid: (cx + rad * math.cos(2 * math.pi * i / len(ids) - math.pi / 2),
+                 cy + rad * math.sin(2 * math.pi * i / len(ids) - math.pi / 2))
+           for i, aid in enumerate(ids)}
+    h = [f'<svg class="sources" viewBox="0 0 {width} {height}" role="img" aria-label="'
+         f'{len(ids)} articles in {len(story.source_groups) or len(ids)} independent sources">']
+    for r in story.reuse:
+        a, b = r.articles
+        if a in pos and b in pos:
+            (x1, y1), (x2, y2) = pos[a], pos[b]
+            h.append(f'<line class="edge {esc(r.kind)}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+                     f'y2="{y2:.1f}"><title>{esc(a)} ↔ {esc(b)}: {esc(r.kind)}, '
+                     f"{r.share:.0%} shared</title></line>")
+    for aid in ids:
+        x, y = pos[aid]
+        g = group.get(aid, len(story.source_groups))
+        below = y >= cy or len(ids) == 1
+        h.append(f'<a href="#art-{esc(aid)}"><circle class="g{g % 8}" cx="{x:.1f}" cy="{y:.1f}" '
+                 f'r="13"><title>{esc(aid)} (source {g + 1})</title></circle></a>'
+                 f'<text x="{x:.1f}" y="{y + (28 if below else -19):.1f}" text-anchor="middle">'
+                 f"{esc(_label(aid, articles))}</text>")
+    h.append("</svg>")
+    legend = "".join(
+        f'<li><span class="swatch g{g % 8}"></span>source {g + 1}: '
+        f'{", ".join(esc(_label(a, articles, 40)) for a in members)}</li>'
+        for g, members in enumerate(story.source_groups))
+    return ('<figure class="chart">' + "".join(h) + "<figcaption>Articles coloured by independent "
+            "source; lines join articles that share text (solid: copy, dashed: shared quote, "
+            f"dotted: shared wire copy).</figcaption><ul>{legend}</ul></figure>")
+
+
+# --- story --------------------------------------------------------------------------------------
+
+def story_section(story: Story, articles: Mapping[str, Article] | None = None) -> str:
+    """Everything a story holds, as one ``<section>``; ``articles`` (by id) adds source names,
+    publication dates and the source graph."""
+    articles = articles or {}
+    dates = sorted(a.published for aid in story.articles
+                   if (a := articles.get(aid)) is not None and a.published)
+    n_src = len(story.source_groups)
     h = [f'<section class="story" id="story-{esc(story.id)}">',
          f"<h1>{esc(story.title)}</h1>",
          f'<p class="meta"><span class="pill">{len(story.articles)} articles</span>'
-         + (f'<span class="pill">{len(story.source_groups)} independent sources</span>'
-            if story.source_groups else "")
+         + (f'<span class="pill">{n_src} independent sources</span>' if n_src else "")
+         + (f'<span class="pill">{esc(dates[0])}{" – " + esc(dates[-1]) if dates[-1] != dates[0] else ""}'
+            "</span>" if dates else "")
          + f'<span class="pill">story {esc(story.id)}</span></p>']
     if story.summary:
-        h.append("<h2>Summary</h2><ul>")
+        h.append('<h2 id="summary">Summary</h2><ul class="summary">')
         h += [f"<li>{esc(s.text)}{cite_links(s.citations)}</li>" for s in story.summary]
         h.append("</ul>")
     if story.conflicts:
-        h.append("<h2>Where sources disagree</h2>")
+        h.append('<h2 id="conflicts">Where sources disagree</h2>')
         for c in story.conflicts:
             h.append(f'<div class="conflict"><h3>{esc(c.topic)}</h3>')
             if c.note:
@@ -99,48 +188,54 @@ def story_section(story: Story) -> str:
             for cl in c.claims:
                 sp = Span(cl.article, cl.start, cl.end, cl.text)
                 h.append(f'<div class="claim"><div class="value">{esc(cl.value)}</div>'
+                         f'<div class="who">{esc(_label(cl.article, articles, 40))}</div>'
                          f"<div>“{esc(cl.text)}”{cite_links([sp])}</div></div>")
             h.append("</div></div>")
     if story.event:
         e = story.event
-        h.append("<h2>Event record</h2><table>")
+        h.append('<h2 id="event">Event record</h2><table>')
         for k in ("type", "date", "location", "actors", "targets", "killed", "injured", "claimed_by"):
             v = getattr(e, k)
             v = ", ".join(v) if isinstance(v, tuple) else v
             h.append(f"<tr><th>{esc(k)}</th><td>{esc(v if v not in (None, '') else '—')}</td></tr>")
         h.append("</table>")
     if story.timeline:
-        h.append("<h2>Timeline</h2><table>")
-        h += [f"<tr><td>{esc(t.date)}</td><td>{esc(t.text)}{cite_links(t.citations)}</td></tr>"
-              for t in story.timeline]
+        h.append('<h2 id="timeline">Timeline</h2>')
+        h.append(timeline_svg(story, articles))
+        h.append("<table>")
+        h += [f'<tr id="tl-{i}"><td>{esc(t.date)}</td><td>{esc(t.text)}{cite_links(t.citations)}'
+              "</td></tr>" for i, t in enumerate(story.timeline)]
         h.append("</table>")
     if story.facts:
-        h.append("<h2>Facts</h2><table><tr><th>status</th><th>sources</th><th>statement</th></tr>")
-        h += [f"<tr><td>{esc(f.status)}</td><td>{f.independent_sources}</td>"
+        h.append('<h2 id="facts">Facts</h2><table><tr><th>status</th><th>sources</th>'
+                 "<th>statement</th></tr>")
+        h += [f'<tr><td>{esc(f.status)}</td><td class="num">{int(f.independent_sources)}</td>'
               f"<td>{esc(f.statement)}{cite_links(f.support)}</td></tr>" for f in story.facts]
         h.append("</table>")
     if story.quotes:
-        h.append("<h2>Quotes</h2>")
+        h.append('<h2 id="quotes">Quotes</h2>')
         by: dict[str, list] = {}
         for q in story.quotes:
             by.setdefault(q.speaker or "Unattributed", []).append(q)
-        for who, qs in by.items():
-            h.append(f"<h3>{esc(who)}</h3><ul>")
+        for who, qs in sorted(by.items(), key=lambda kv: (kv[0] == "Unattributed", -len(kv[1]))):
+            h.append(f'<h3>{esc(who)} <span class="meta">({len(qs)})</span></h3><ul>')
             for q in qs:
                 via = f' <span class="meta">(via {esc(q.reported_by)})</span>' if q.reported_by else ""
                 sp = Span(q.article, q.start, q.end, q.text)
                 h.append(f"<li>“{esc(q.text)}”{via}{cite_links([sp])}</li>")
             h.append("</ul>")
     if story.entities:
-        h.append("<h2>Entities</h2><table><tr><th>name</th><th>type</th><th>also</th>"
-                 "<th>mentions</th></tr>")
-        for e in story.entities:
+        h.append('<h2 id="entities">Entities</h2><table><tr><th>name</th><th>type</th>'
+                 "<th>also</th><th>articles</th><th>mentions</th></tr>")
+        for e in sorted(story.entities, key=lambda e: -e.mentions):
             al = ", ".join(a for a in e.aliases if a != e.name)
             h.append(f"<tr><td>{esc(e.name)}</td><td>{esc(e.type)}</td><td>{esc(al)}</td>"
-                     f"<td>{e.mentions}</td></tr>")
+                     f'<td class="num">{len(e.articles)}</td><td class="num">{int(e.mentions)}</td></tr>')
         h.append("</table>")
+    h.append('<h2 id="sources">Sources and copies</h2>')
+    h.append(sources_svg(story, articles))
     if story.reuse:
-        h.append("<h2>Copied text</h2><ul>")
+        h.append("<ul>")
         h += [f"<li>{esc(r.articles[0])} ↔ {esc(r.articles[1])}: {esc(r.kind)}, "
               f"{r.share:.0%} shared</li>" for r in story.reuse]
         h.append("</ul>")
@@ -148,37 +243,109 @@ def story_section(story: Story) -> str:
     return "\n".join(h)
 
 
-def article_block(a: Article) -> str:
-    meta = " · ".join(esc(x) for x in (a.source, a.published, a.dateline, a.language) if x)
+# --- articles -----------------------------------------------------------------------------------
+
+def _removed_at(a: Article) -> list[tuple[int, Removed]]:
+    """Where each removed piece stood, as an offset into the cleaned text, through the segments
+    that map cleaned text back to the raw input. Pieces with no known place go first."""
+    segs = sorted(a.segments, key=lambda s: s.raw_start)
+    out = []
+    for r in a.removed:
+        pos = 0
+        if r.raw_start is not None and segs:
+            pos = len(a.text)
+            for s in segs:
+                if r.raw_start < s.raw_start:
+                    pos = s.start
+                    break
+                if r.raw_start < s.raw_start + s.length:
+                    pos = s.start + (r.raw_start - s.raw_start)
+                    break
+        out.append((pos, r))
+    return sorted(out, key=lambda pr: pr[0])
+
+
+def article_text(a: Article, show_removed: bool = False) -> str:
+    """The cleaned text as ``.kept`` chunks (``data-start``: offset of the chunk, so citations
+    can be highlighted), with what cleaning removed as greyed ``.removed`` pieces in place."""
+    pieces = _removed_at(a) if show_removed else []
+    out, at = [], 0
+    for pos, r in pieces + [(len(a.text), None)]:
+        if pos > at:
+            out.append(f'<span class="kept" data-start="{at}">{esc(a.text[at:pos])}</span>')
+            at = pos
+        if r is not None:
+            tip = f"{r.kind}: {r.reason}" if r.reason else r.kind
+            line = " line" if r.kind != "dateline" else ""  # whole lines, but for datelines
+            out.append(f'<span class="removed{line}" data-kind="{esc(r.kind)}" title="removed by '
+                       f'cleaning ({esc(tip)})">{esc(r.text.strip())}</span>')
+    return (f'<div class="body" id="body-{esc(a.id)}" data-article="{esc(a.id)}">'
+            + "".join(out) + "</div>")
+
+
+def article_meta(a: Article) -> str:
+    meta = " · ".join(esc(x) for x in (a.source, a.author, a.published, a.dateline, a.language) if x)
+    url = safe_url(a.url)
+    return (f'<p class="meta">{esc(a.id)}{" · " + meta if meta else ""}'
+            + (f' · <a href="{esc(url)}" rel="noopener noreferrer nofollow">original</a>'
+               if url else "") + "</p>")
+
+
+def article_block(a: Article, link: Linker = None) -> str:
+    """One source article on a story page: folded text the citations open and highlight."""
     removed = "".join(f'<div class="removed" title="{esc(r.kind)}">[{esc(r.kind)}] {esc(r.text)}</div>'
                       for r in a.removed)
+    page = f' · <a href="{esc(link(a.id))}">article page</a>' if link else ""
     return (f'<article class="src" id="art-{esc(a.id)}"><h3>{esc(a.title or a.id)}</h3>'
-            f'<p class="meta">{esc(a.id)}{" · " + meta if meta else ""}'
-            + (f' · <a href="{esc(a.url)}" rel="noopener noreferrer">link</a>'
-               if a.url and a.url.lower().startswith(("http://", "https://")) else "")
-            + f'</p><details><summary>text</summary><div class="body" id="body-{esc(a.id)}">'
-            f"{esc(a.text)}</div>"
-            + (f"<details><summary>removed by cleaning ({len(a.removed)})</summary>{removed}</details>"
-               if a.removed else "")
+            + article_meta(a).replace("</p>", page + "</p>")
+            + f"<details><summary>text</summary>{article_text(a)}"
+            + (f'<details class="removed-list"><summary>removed by cleaning ({len(a.removed)})'
+               f"</summary>{removed}</details>" if a.removed else "")
             + "</details></article>")
 
 
+def story_main(story: Story, articles: Sequence[Article], link: Linker = None) -> str:
+    """The story page's content: the story, then its source articles (which citations open)."""
+    by_id = {a.id: a for a in articles}
+    mine = [by_id[aid] for aid in story.articles if aid in by_id]
+    return (story_section(story, by_id) + f'\n<h2 id="articles">Articles ({len(mine)})</h2>\n'
+            + "\n".join(article_block(a, link) for a in mine))
+
+
+# --- the self-contained report ------------------------------------------------------------------
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def standalone(title: str, body: str) -> str:
+    """A whole HTML document with the story CSS and JS inlined. The CSP allows exactly those two
+    (by hash) and nothing from anywhere else."""
+    css, js = asset("story.css"), asset("story.js")
+    csp = (f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
+           "img-src data:; base-uri 'none'; form-action 'none'")
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        '<meta name="referrer" content="no-referrer">',
+        f"<title>{esc(title)}</title>", f"<style>{css}</style></head><body><main>",
+        body, f"<script>{js}</script></main></body></html>"]) + "\n"
+
+
 def render_html(report: Report) -> str:
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             # No external anything: a strict CSP blocks every load but inline style and our script.
-             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-             "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
-             f"<title>{esc(report.stories[0].title if report.stories else 'newsweave report')}</title>",
-             f"<style>{CSS}</style></head><body><main>"]
-    for story in report.stories:
-        parts.append(story_section(story))
-    parts.append(f"<h2>Sources ({len(report.articles)})</h2>")
-    parts += [article_block(a) for a in report.articles]
+    """The report as one self-contained HTML file: each story's page, then any articles no story
+    holds, then the problems."""
+    parts = [story_main(s, report.articles) for s in report.stories]
+    placed = {aid for s in report.stories for aid in s.articles}
+    rest = [a for a in report.articles if a.id not in placed]
+    if rest:
+        parts.append(f'<h2 id="articles">Articles ({len(rest)})</h2>')
+        parts += [article_block(a) for a in rest]
     if report.problems:
-        parts.append(f'<h2>Problems ({len(report.problems)})</h2><ul class="problems">')
+        parts.append(f'<h2 id="problems">Problems ({len(report.problems)})</h2><ul class="problems">')
         parts += [f"<li><code>{esc(p.input)}</code> ({esc(p.kind)}): {esc(p.message)}</li>"
                   for p in report.problems]
         parts.append("</ul>")
-    parts.append(f"<script>{JS}</script></main></body></html>")
-    return "\n".join(parts) + "\n"
+    title = report.stories[0].title if report.stories else "newsweave report"
+    return standalone(title, "\n".join(parts))
