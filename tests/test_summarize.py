@@ -326,3 +326,23 @@ def test_gate_seeds(summarizer, seed_report):
     assert result["citations_supported_either"] >= GATE_SEEDS_SUPPORTED, result["lines"]
     assert result["r2"] >= GATE_SEEDS_R2, result
 
+
+
+def test_citation_never_takes_the_other_side_of_a_conflict():
+    from newsweave.summarize.cite import Citer
+
+    texts = {"b1": "Plant manager Marcus Feld escaped unharmed from the burning plant, the company said.",
+             "b2": "Plant manager Marcus Feld was hurt in the burning plant, the company said.",
+             "b3": "The company said plant manager Marcus Feld escaped unharmed from the burning plant."}
+    arts = [article(k, v) for k, v in texts.items()]
+    conflict = Conflict("whether Marcus Feld was hurt", (
+        ConflictClaim("unharmed", texts["b1"], "b1", 0, len(texts["b1"])),
+        ConflictClaim("harmed", texts["b2"], "b2", 0, len(texts["b2"])),
+        ConflictClaim("unharmed", texts["b3"], "b3", 0, len(texts["b3"]))))
+    summ = Summarizer(cite=False)
+    cand = next(c for c in summ.candidates(arts) if c.article == "b1")
+    citer = Citer(None)
+    without = {sp.article for sp in citer.cite([cand], arts)[0]}
+    assert "b2" in without  # the words alone would cite the other side...
+    cited = {sp.article for sp in citer.cite([cand], arts, conflicts=[conflict])[0]}
+    assert cited == {"b1", "b3"}  # ...the conflict keeps it out

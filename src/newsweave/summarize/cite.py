@@ -7,7 +7,8 @@ Otherwise it is cited when it says the same: content-word overlap of at least
 ``OVERLAP`` (share of the summary sentence's words it holds) with a MiniLM cosine of at least
 ``OVERLAP_COSINE``, or a cosine of at least ``COSINE`` alone (paraphrases). Fact support passes the
 same test, since a sentence that packs several claims can share a fact with sentences that state
-a different part of it. Only candidates the words cannot decide are embedded, which keeps the
+a different part of it. A candidate on the other side of a conflict from the summary sentence
+("was hurt" against "escaped unharmed") is never cited either. Only candidates the words cannot decide are embedded, which keeps the
 model's work to a few dozen sentences a story.
 """
 
@@ -18,9 +19,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..model import Article, Fact, Span
+from ..model import Article, Conflict, Fact, Span
 from .candidates import Candidate
 from .concepts import content_tokens
+from .disputes import claim_extent
 
 # MiniLM cosines of paraphrases in news sit around 0.7-0.9 and same-story sentences that say
 # different things around 0.3-0.7 (the same reading as crosscheck/facts.py). 0.75, not 0.7: on
@@ -93,9 +95,12 @@ class Citer:
         return list(pool.values())
 
     def cite(self, chosen: Sequence[Candidate], articles: Sequence[Article],
-             facts: Sequence[Fact] = ()) -> list[tuple[Span, ...]]:
-        """For each chosen sentence: its own span, then one span per other article stating it."""
+             facts: Sequence[Fact] = (), conflicts: Sequence[Conflict] = ()
+             ) -> list[tuple[Span, ...]]:
+        """For each chosen sentence: its own span, then one span per other article stating it
+        (never one that takes another side than the sentence in one of ``conflicts``)."""
         by_id = {a.id: a for a in articles}
+        sides = Sides(conflicts, by_id)
         order = {a.id: i for i, a in enumerate(articles)}
         sentences = [(a.span(s.start, s.end), set(content_tokens(a.text[s.start:s.end])))
                      for a in articles for s in a.sentences]
@@ -116,7 +121,10 @@ class Citer:
             own = by_id[c.article].span(c.start, c.end)
             figures = numbers(c.text)
             best: dict[str, tuple[float, Span]] = {}
+            mine = sides.of(c.article, c.start, c.end)
             for sp, lex in pool:
+                if sides.opposed(mine, sides.of(sp.article, sp.start, sp.end)):
+                    continue
                 theirs = numbers(sp.text)
                 if figures and theirs and not figures & theirs:
                     continue  # "seven guards" never supports "three drones" (as in facts.py)
@@ -133,3 +141,26 @@ class Citer:
             others = sorted((sp for _, sp in best.values()), key=lambda s: (order[s.article], s.start))
             out.append((own, *others))
         return out
+
+
+class Sides:
+    """Which side of each conflict a stretch of an article takes: {conflict: {values}}."""
+
+    def __init__(self, conflicts: Sequence[Conflict], by_id: dict[str, Article]):
+        self.claims: dict[str, list[tuple[int, int, int, str]]] = {}
+        for k, conflict in enumerate(conflicts):
+            for cl in conflict.claims:
+                start, end = claim_extent(cl, by_id.get(cl.article))
+                self.claims.setdefault(cl.article, []).append((start, end, k, str(cl.value)))
+
+    def of(self, article: str, start: int, end: int) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for s, e, k, value in self.claims.get(article, ()):
+            if s < end and start < e:
+                out.setdefault(k, set()).add(value)
+        return out
+
+    @staticmethod
+    def opposed(a: dict[int, set[str]], b: dict[int, set[str]]) -> bool:
+        """True when, on some conflict, the two take only different values."""
+        return any(k in b and not a[k] & b[k] for k in a)

@@ -314,7 +314,7 @@ class Summarizer:
                                  max(1, words // self.settings.words_per_dispute))
         values = {j: float(weights[list(sets[j])].sum()) + bonus[j] for j in chosen_idx}
         citer = Citer(self.embedder.encode if self.citations else None)
-        cites = dict(zip(chosen_idx, citer.cite([cands[j] for j in chosen_idx], arts, facts)))
+        cites = dict(zip(chosen_idx, citer.cite([cands[j] for j in chosen_idx], arts, facts, conflicts)))
         sources = {j: len({group_of.get(sp.article, sp.article) for sp in cites[j]})
                    for j in chosen_idx}
         chosen_idx = [chosen_idx[i] for i in reading_order(
