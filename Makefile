@@ -39,3 +39,11 @@ bench-deps: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# The browser test's tools (tests/test_web_browser.py skips without them): Debian's chromium and
+# npm playwright-core driving it, with no browser download. Best effort: never fails the build.
+.PHONY: browser-deps
+browser-deps:
+	-command -v chromium >/dev/null || apt-get install -y -q chromium \
+		|| (apt-get update -q && apt-get install -y -q chromium)
+	-cd tests/browser && npm ci --no-audit --no-fund

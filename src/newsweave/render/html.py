@@ -98,7 +98,7 @@ def timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
             return width / 2
         return pad + slot[_day(d)] / (len(days) - 1) * (width - 2 * pad)
 
-    h = [f'<svg class="timeline" viewBox="0 0 {width} 130" role="img" '
+    h = [f'<svg class="timeline" viewBox="0 0 {width} 130" width="{width}" height="130" role="img" '
          f'aria-label="timeline of {len(story.timeline)} dated events">',
          f'<line class="axis" x1="{pad - 10}" y1="{axis_y}" x2="{width - pad + 10}" y2="{axis_y}"/>']
     for n, (d, idx) in enumerate(sorted(by_date.items(), key=lambda kv: _day(kv[0]))):
@@ -126,12 +126,12 @@ def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
     if not ids:
         return ""
     group = {aid: g for g, members in enumerate(story.source_groups) for aid in members}
-    width, height = 420, 300
-    cx, cy, rad = width / 2, height / 2 - 10, (0 if len(ids) == 1 else 105)
-    pos = {aid: (cx + rad * math.cos(2 * math.pi * i / len(ids) - math.pi / 2),
-                 cy + rad * math.sin(2 * math.pi * i / len(ids) - math.pi / 2))
-           for i, aid in enumerate(ids)}
-    h = [f'<svg class="sources" viewBox="0 0 {width} {height}" role="img" aria-label="'
+    width, height = 520, 300
+    cx, cy, rad = width / 2, height / 2, (0 if len(ids) == 1 else 110)
+    angle = {aid: 2 * math.pi * i / len(ids) - math.pi / 2 for i, aid in enumerate(ids)}
+    pos = {aid: (cx + rad * math.cos(a), cy + rad * math.sin(a)) for aid, a in angle.items()}
+    h = [f'<svg class="sources" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+         f'role="img" aria-label="'
          f'{len(ids)} articles in {len(story.source_groups) or len(ids)} independent sources">']
     for r in story.reuse:
         a, b = r.articles
@@ -143,10 +143,15 @@ def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
     for aid in ids:
         x, y = pos[aid]
         g = group.get(aid, len(story.source_groups))
-        below = y >= cy or len(ids) == 1
+        # Labels sit outside the ring: beside the node left and right, above or below it at
+        # the top and bottom.
+        c, sn = math.cos(angle[aid]), math.sin(angle[aid])
+        anchor = "middle" if len(ids) == 1 or abs(c) < 0.35 else ("start" if c > 0 else "end")
+        lx = x + (0 if anchor == "middle" else (19 if c > 0 else -19))
+        ly = y + 4 + (0 if anchor != "middle" else (28 if sn >= 0 or len(ids) == 1 else -22))
         h.append(f'<a href="#art-{esc(aid)}"><circle class="g{g % 8}" cx="{x:.1f}" cy="{y:.1f}" '
                  f'r="13"><title>{esc(aid)} (source {g + 1})</title></circle></a>'
-                 f'<text x="{x:.1f}" y="{y + (28 if below else -19):.1f}" text-anchor="middle">'
+                 f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">'
                  f"{esc(_label(aid, articles))}</text>")
     h.append("</svg>")
     legend = "".join(
