@@ -126,6 +126,8 @@ def test_story_lines_are_kept(line):
     ("WASHINGTON, D.C. -- Lawmakers met on Monday.", "WASHINGTON, D.C."),
     ("Baghdad, Nov 7 (Reuters) - Iraq's prime minister survived.", "Baghdad"),
     ("PORT ALDANE (Northgate) — A blast hit the plant.", "PORT ALDANE"),
+    ("NAIROBI, Kenya (AP) _ Rebels said they had taken the town.", "NAIROBI, Kenya"),
+    ("WASHINGTON _ President Clinton signed the bill.", "WASHINGTON"),
 ])
 def test_datelines(para, place):
     art = ArticleCleaner().clean(RawDocument(id="x", input="x", text=para))

@@ -81,11 +81,11 @@ DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*")
 # "WASHINGTON, D.C. -- ", "PORT ALDANE (Northgate) — ", "Baghdad, Nov 7 (Reuters) - ".
 DATELINE_CAPS = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+){0,2})?)"
-    r"\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{0,30})\))?\s*(?:[-–—]{1,2}|:)\s+(?=\S)"
+    r"\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{0,30})\))?\s*(?:[-–—]{1,2}|:|_)\s+(?=\S)"
 )
 DATELINE_WIRE = re.compile(
     rf"^(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,3}})(?:,\s*[A-Z][a-z]+)?,\s*(?:(?:{MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTHS})\.?)"
-    r"(?:,?\s*\d{4})?\s*\((?P<agency>[A-Za-z][\w .&/-]{0,30})\)\s*(?:[-–—]{1,2}|:)\s+(?=\S)",
+    r"(?:,?\s*\d{4})?\s*\((?P<agency>[A-Za-z][\w .&/-]{0,30})\)\s*(?:[-–—]{1,2}|:|_)\s+(?=\S)",
     re.I,
 )
 # All-caps words that start sentences but are not places.
