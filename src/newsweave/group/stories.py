@@ -23,6 +23,9 @@ StoryEvent(kind='merge', stories=('s-3f2a...', 's-91c0...'), article=None)
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -209,6 +212,56 @@ class StoryGrouper:
         """Story id -> member article ids, in arrival order."""
         return {c.id: [m.id for m in c.members] for c in self._clusters.values() if c.alive}
 
+    # -- state (the store keeps it between ingests: store/grouping.py) -------------------------
+
+    def state_rows(self) -> list[tuple]:
+        """(story id, seq, alive, n, first, last, merged_into, centroid blob) per story."""
+        rows = []
+        for c in self._clusters.values():
+            blob = _pack({"emb": c.emb.astype(np.float32).tolist(), "t": c.tsum, "k": c.ksum})
+            rows.append((c.id, c.seq, int(c.alive), len(c.members), _iso(c.first), _iso(c.last),
+                         self._retired.get(c.id), blob))
+        return rows
+
+    def member_rows(self) -> list[tuple]:
+        """(article id, story id, features blob) per member of a live story."""
+        rows = []
+        for c in self._clusters.values():
+            for pos, m in enumerate(c.members):
+                rows.append((m.id, c.id, _pack({
+                    "pos": pos, "terms": m.terms, "keys": m.keys, "when": _iso(m.when),
+                    "emb": m.emb.astype(np.float32).tolist(), "t": m.tvec, "k": m.kvec})))
+        return rows
+
+    def meta(self) -> dict[str, bytes]:
+        return {"events.df": _pack({"terms": [self._df_terms.n, self._df_terms.df],
+                                    "keys": [self._df_keys.n, self._df_keys.df],
+                                    "refreshed_at": self._refreshed_at, "seq": self._seq,
+                                    "dim": self._dim})}
+
+    def load(self, meta: dict[str, bytes], rows: Iterable[tuple], members: Iterable[tuple]) -> None:
+        """Restore the state ``state_rows``, ``member_rows`` and ``meta`` wrote."""
+        if "events.df" in meta:
+            m = _unpack(meta["events.df"])
+            for df, (n, counts) in ((self._df_terms, m["terms"]), (self._df_keys, m["keys"])):
+                df.n, df.df = n, Counter(counts)
+            self._refreshed_at, self._seq, self._dim = m["refreshed_at"], m["seq"], m["dim"]
+        by_story: dict[str, list] = {}
+        for aid, sid, blob in members:
+            by_story.setdefault(sid, []).append((aid, _unpack(blob)))
+        for sid, seq, alive, _n, first, last, merged_into, blob in rows:
+            if merged_into:
+                self._retired[sid] = merged_into
+            c = _unpack(blob)
+            cl = _Cluster(sid, seq, [], np.asarray(c["emb"], dtype=np.float32), c["t"], c["k"],
+                          _day(first), _day(last), bool(alive))
+            for aid, f in sorted(by_story.get(sid, ()), key=lambda x: x[1]["pos"]):
+                cl.members.append(_Member(aid, Counter(f["terms"]), Counter(f["keys"]),
+                                          np.asarray(f["emb"], dtype=np.float32), _day(f["when"]),
+                                          f["t"], f["k"]))
+                self._story_of[aid] = sid
+            self._clusters[sid] = cl
+
     # -- features ------------------------------------------------------------------------------
 
     def _featurize(self, arts: Sequence[Article]) -> list[_Member]:
@@ -332,6 +385,18 @@ class StoryGrouper:
                     continue
             out.append(o)
         return out
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _pack(obj) -> bytes:
+    return zlib.compress(json.dumps(obj).encode("utf-8"), 1)
+
+
+def _unpack(blob: bytes):
+    return json.loads(zlib.decompress(blob))
 
 
 def _dot(a: dict, b: dict) -> float:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import StoreError
 from ..model import Article, Story, from_dict, replace, to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: grouper state (story_state, member_state, grouper_meta, minhashes)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -64,6 +64,19 @@ CREATE TABLE IF NOT EXISTS copy_links (
 CREATE TABLE IF NOT EXISTS story_events (
     at REAL NOT NULL, kind TEXT NOT NULL, story_id TEXT NOT NULL, other TEXT, article_id TEXT
 );
+-- Grouper state (schema 2): what an incremental ingest needs to place new articles without
+-- re-clustering the corpus. One row per story (its centroid: the sum of its members' vectors),
+-- per-member features where the grouper needs them (mode events), counters in grouper_meta.
+CREATE TABLE IF NOT EXISTS grouper_meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS story_state (
+    story_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, alive INTEGER NOT NULL, n INTEGER NOT NULL,
+    first TEXT, last TEXT, merged_into TEXT, centroid BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_state_window ON story_state(alive, last);
+CREATE TABLE IF NOT EXISTS member_state (
+    article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, features BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS minhashes (article_id TEXT PRIMARY KEY, sig BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles',
     content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(statement, story_id UNINDEXED,
@@ -160,11 +173,14 @@ class Store:
         """The stored Article objects (all, or those with ``ids``), in id order."""
         if ids is None:
             rows = self.db.execute("SELECT state FROM articles WHERE state IS NOT NULL ORDER BY id")
-        else:
+            return [from_dict(Article, json.loads(r[0])) for r in rows]
+        out = []
+        for chunk in _chunks(sorted(set(ids)), 500):
             rows = self.db.execute(
-                f"SELECT state FROM articles WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
-                list(ids))
-        return [from_dict(Article, json.loads(r[0])) for r in rows]
+                f"SELECT state FROM articles WHERE id IN ({','.join('?' * len(chunk))}) "
+                "AND state IS NOT NULL ORDER BY id", chunk)
+            out += [from_dict(Article, json.loads(r[0])) for r in rows]
+        return out
 
     def article(self, article_id: str) -> dict | None:
         row = self.db.execute("SELECT data, version_of, version FROM articles WHERE id = ?",
@@ -176,7 +192,8 @@ class Store:
         return data
 
     def count(self, table: str) -> int:
-        if table not in {"articles", "stories", "facts", "copy_links", "story_articles"}:
+        if table not in {"articles", "stories", "facts", "copy_links", "story_articles",
+                         "story_events", "story_state", "member_state", "minhashes"}:
             raise StoreError(f"no table {table!r}")
         return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -184,33 +201,127 @@ class Store:
 
     def put_stories(self, stories: Sequence[Story], events: Sequence[tuple] = ()) -> None:
         """Write (or rewrite) stories with their facts and copy links, in one transaction."""
-        now = time.time()
         with self.transaction():
-            for s in stories:
-                dates = [r[0] for r in self.db.execute(
-                    f"SELECT published FROM articles WHERE id IN ({','.join('?' * len(s.articles))}) "
-                    "AND published IS NOT NULL ORDER BY published", s.articles)]
-                self.db.execute("DELETE FROM stories WHERE id = ?", (s.id,))
-                self.db.execute("DELETE FROM facts_fts WHERE story_id = ?", (s.id,))
-                self.db.execute(
-                    "INSERT INTO stories (id, title, first_published, last_published, n_articles, "
-                    "n_sources, data, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                    (s.id, s.title, dates[0] if dates else None, dates[-1] if dates else None,
-                     len(s.articles), len(s.source_groups) or len(s.articles),
-                     json.dumps(to_dict(s)), now))
-                self.db.executemany("INSERT INTO story_articles VALUES (?, ?)",
-                                    [(s.id, a) for a in s.articles])
-                self.db.executemany(
-                    "INSERT INTO facts VALUES (?,?,?,?,?,?)",
-                    [(s.id, n, f.statement, f.status, f.independent_sources,
-                      json.dumps(to_dict(f.support))) for n, f in enumerate(s.facts)])
-                self.db.executemany("INSERT INTO facts_fts (statement, story_id) VALUES (?, ?)",
-                                    [(f.statement, s.id) for f in s.facts])
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO copy_links VALUES (?,?,?,?,?)",
-                    [(s.id, r.articles[0], r.articles[1], r.kind, r.share) for r in s.reuse])
-            self.db.executemany("INSERT INTO story_events VALUES (?,?,?,?,?)",
-                                [(now, *e) for e in events])
+            self._write_stories(stories, events)
+
+    def _write_stories(self, stories: Sequence[Story], events: Sequence[tuple] = ()) -> None:
+        now = time.time()
+        for s in stories:
+            dates = [r[0] for r in self.db.execute(
+                f"SELECT published FROM articles WHERE id IN ({','.join('?' * len(s.articles))}) "
+                "AND published IS NOT NULL ORDER BY published", s.articles)]
+            self._delete_story(s.id)
+            self.db.execute(
+                "INSERT INTO stories (id, title, first_published, last_published, n_articles, "
+                "n_sources, data, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                (s.id, s.title, dates[0] if dates else None, dates[-1] if dates else None,
+                 len(s.articles), len(s.source_groups) or len(s.articles),
+                 json.dumps(to_dict(s)), now))
+            self.db.executemany("INSERT INTO story_articles VALUES (?, ?)",
+                                [(s.id, a) for a in s.articles])
+            self.db.executemany(
+                "INSERT INTO facts VALUES (?,?,?,?,?,?)",
+                [(s.id, n, f.statement, f.status, f.independent_sources,
+                  json.dumps(to_dict(f.support))) for n, f in enumerate(s.facts)])
+            self.db.executemany("INSERT INTO facts_fts (statement, story_id) VALUES (?, ?)",
+                                [(f.statement, s.id) for f in s.facts])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO copy_links VALUES (?,?,?,?,?)",
+                [(s.id, r.articles[0], r.articles[1], r.kind, r.share) for r in s.reuse])
+        self.db.executemany("INSERT INTO story_events VALUES (?,?,?,?,?)",
+                            [(now, *e) for e in events])
+
+    def _delete_story(self, story_id: str) -> None:
+        """A story and what hangs on it (articles links, facts, copy links: ON DELETE CASCADE)."""
+        self.db.execute("DELETE FROM facts_fts WHERE story_id = ?", (story_id,))
+        self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
+    def commit_grouping(self, stories: Sequence[Story], retired: Sequence[str] = (),
+                        events: Sequence[tuple] = (), state: Sequence[tuple] = (),
+                        members: Sequence[tuple] = (), meta: dict[str, bytes] | None = None,
+                        minhashes: dict | None = None) -> None:
+        """One incremental grouping step, all in one transaction: the stories it touched (rewritten),
+        the stories merged away (removed), the grouper's state rows and counters, the events."""
+        with self.transaction():
+            for sid in retired:
+                self._delete_story(sid)
+            self._write_stories(stories, events)
+            self.db.executemany("INSERT OR REPLACE INTO story_state VALUES (?,?,?,?,?,?,?,?)",
+                                state)
+            self.db.executemany("INSERT OR REPLACE INTO member_state VALUES (?,?,?)", members)
+            self.db.executemany("INSERT OR REPLACE INTO grouper_meta VALUES (?,?)",
+                                list((meta or {}).items()))
+            self.db.executemany("INSERT OR REPLACE INTO minhashes VALUES (?,?)",
+                                [(k, v.tobytes()) for k, v in (minhashes or {}).items()])
+
+    # --- grouper state -----------------------------------------------------------------------
+
+    def pending_ids(self) -> list[str]:
+        """Stored articles no story holds yet (a batch stored but not grouped, e.g. after a crash),
+        in (published, id) order, the order the groupers take them in."""
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+            "WHERE sa.article_id IS NULL AND a.state IS NOT NULL "
+            "ORDER BY COALESCE(a.published, '9999'), a.id")
+        return [r[0] for r in rows]
+
+    def grouper_meta(self) -> dict[str, bytes]:
+        return {r[0]: bytes(r[1]) for r in self.db.execute("SELECT key, value FROM grouper_meta")}
+
+    def story_state(self, since: str | None = None, everything: bool = False) -> list[tuple]:
+        """State rows of live stories whose last date is ``since`` or later (or undated), and of
+        every merged-away story (so ids are never reused); all rows with ``everything``."""
+        if everything or since is None:
+            rows = self.db.execute("SELECT * FROM story_state")
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM story_state WHERE (alive = 1 AND (last IS NULL OR last >= ?)) "
+                "OR merged_into IS NOT NULL", (since,))
+        return [tuple(r) for r in rows]
+
+    def member_state(self, story_ids: Sequence[str] | None = None) -> list[tuple]:
+        if story_ids is None:
+            return [tuple(r) for r in self.db.execute("SELECT * FROM member_state")]
+        out = []
+        for chunk in _chunks(list(story_ids), 500):
+            out += [tuple(r) for r in self.db.execute(
+                f"SELECT * FROM member_state WHERE story_id IN ({','.join('?' * len(chunk))})",
+                chunk)]
+        return out
+
+    def story_members(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Story id -> its article ids as stored."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(list(story_ids), 500):
+            for sid, aid in self.db.execute(
+                    "SELECT story_id, article_id FROM story_articles WHERE story_id IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
+                out.setdefault(sid, []).append(aid)
+        return out
+
+    def minhashes(self, ids: Sequence[str]) -> dict:
+        import numpy as np
+
+        out = {}
+        for chunk in _chunks(list(ids), 500):
+            for aid, sig in self.db.execute(
+                    f"SELECT article_id, sig FROM minhashes WHERE article_id IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                out[aid] = np.frombuffer(sig, dtype=np.uint32)
+        return out
+
+    def load_thin(self, ids: Sequence[str], chars: int = 1500) -> list[Article]:
+        """Articles without their extraction (id, title, dates, source, the text's first
+        ``chars`` characters): what the light path needs of the old members of a story."""
+        out = []
+        for chunk in _chunks(list(ids), 500):
+            for r in self.db.execute(
+                    "SELECT id, input, source, url, title, published, substr(text, 1, ?), "
+                    f"content_hash FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                    [chars, *chunk]):
+                out.append(Article(id=r[0], input=r[1], source=r[2], url=r[3], title=r[4],
+                                   published=r[5], text=r[6], content_hash=r[7]))
+        return out
 
     def replace_stories(self, stories: Sequence[Story], events: Sequence[tuple] = ()) -> None:
         """Make ``stories`` the store's whole set of stories (others are removed)."""
@@ -218,9 +329,8 @@ class Store:
         with self.transaction():
             for (sid,) in self.db.execute("SELECT id FROM stories").fetchall():
                 if sid not in keep:
-                    self.db.execute("DELETE FROM facts_fts WHERE story_id = ?", (sid,))
-                    self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
-        self.put_stories(stories, events)
+                    self._delete_story(sid)
+            self._write_stories(stories, events)
 
     def stories(self, order: str = "newest", limit: int = 50) -> list[dict]:
         """Stories, newest first (``newest``) or with the most independent sources (``sources``)."""
@@ -256,6 +366,11 @@ class Store:
                 "LIMIT ?", (q, limit)):
             out.append({"kind": "fact", "id": r["story_id"], "snippet": r["statement"]})
         return out
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _fts_query(query: str) -> str:

@@ -1,0 +1,107 @@
+"""Incremental ingest (store/grouping.py): new articles join the stored stories, story ids of
+earlier runs never change, merges are logged, and only touched stories are rewritten."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from newsweave.config import load_config
+from newsweave.group.stories_light import LightGrouper
+from newsweave.model import Article
+from newsweave.nlp import split_sentences
+from newsweave.pipeline import Pipeline
+from newsweave.store import Store, ingest
+
+from .test_stories import QUAKE_JAPAN, QUAKE_PERU
+
+
+def _records(arts):
+    return [{"id": a.id, "text": a.text, "title": a.title, "source": a.source,
+             "published": a.published} for a in arts]
+
+
+def _write(path, arts):
+    path.write_text("\n".join(json.dumps(r) for r in _records(arts)) + "\n", "utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module", params=["light", "events"])
+def pipeline(request, tmp_path_factory):
+    cfg = tmp_path_factory.mktemp("cfg") / "c.yaml"
+    cfg.write_text(f"group:\n  mode: {request.param}\n", "utf-8")
+    p = Pipeline(config=load_config(str(cfg)))
+    p.warm_up()
+    return p
+
+
+def test_second_ingest_joins_stored_stories_and_keeps_ids(tmp_path, pipeline):
+    first = _write(tmp_path / "a.jsonl", QUAKE_PERU[:2] + QUAKE_JAPAN[:1])
+    second = _write(tmp_path / "b.jsonl", QUAKE_PERU[2:] + QUAKE_JAPAN[1:])
+    with Store(tmp_path / "s.db") as st:
+        ingest(st, [first], pipeline)
+        before = {s["id"]: set(st.story(s["id"])["articles"]) for s in st.stories()}
+        assert len(before) == 2
+        res = ingest(st, [second], pipeline)
+        assert res.grouped == 2 and len(res.added) == 2
+        after = {s["id"]: set(st.story(s["id"])["articles"]) for s in st.stories()}
+        assert set(after) == set(before)  # no story renamed, none added
+        for sid, arts in before.items():
+            assert arts < after[sid]
+        peru = next(s for s, a in after.items() if "peru-1" in a)
+        assert after[peru] == {"peru-1", "peru-2", "peru-3"}
+        kinds = [r[0] for r in st.db.execute("SELECT kind FROM story_events ORDER BY rowid")]
+        assert kinds.count("new") == 2 and kinds.count("join") == 3
+        assert st.pending_ids() == []
+        # the same files again: nothing new, nothing regrouped
+        again = ingest(st, [first, second], pipeline)
+        assert again.grouped == 0 and len(again.unchanged) == 5
+
+
+def test_pending_articles_are_grouped_by_the_next_ingest(tmp_path, pipeline):
+    """Articles stored by a run that died before grouping them are not lost."""
+    path = _write(tmp_path / "a.jsonl", QUAKE_PERU)
+    with Store(tmp_path / "s.db") as st:
+        arts, _, _ = pipeline.articles([path])
+        st.add_articles(arts)  # stored, never grouped
+        assert len(st.pending_ids()) == 3
+        res = ingest(st, [path], pipeline)
+        assert res.grouped == 3 and st.count("stories") == 1 and st.pending_ids() == []
+
+
+def _art(aid, text, day):
+    return Article(id=aid, input=aid, text=text, published=f"2024-03-{day:02d}",
+                   sentences=split_sentences(text),
+                   content_hash=hashlib.sha1(text.encode()).hexdigest())
+
+
+def test_light_merge_is_logged_and_keeps_the_older_id():
+    """Two stories that a bridging batch brings together merge; the older id survives."""
+    a = _art("a", "Mayor Lena Ostrova of Kellburg opened the new harbour bridge on Monday.", 4)
+    b = _art("b", "Storm Irma flooded the Kellburg harbour district, closing the bridge.", 4)
+    g = LightGrouper(threshold=0.95, merge_threshold=0.95)
+    g.add([a])
+    g.add([b])
+    assert len(g.stories()) == 2
+    sa, sb = g.resolve(g.history[0].stories[0]), g.history[1].stories[0]
+    g.merge_threshold = 0.1  # what a later, bridging batch does to the centroids
+    g.add([_art("c", "Kellburg harbour bridge: Mayor Ostrova and the storm Irma floods.", 5)])
+    merges = [e for e in g.history if e.kind == "merge"]
+    assert merges and all(e.stories[1] != sa for e in merges)  # the oldest id is never retired
+    assert g.resolve(sb) == sa and list(g.stories()) == [sa]
+
+
+def test_light_state_round_trip_equals_one_process():
+    """Saving and loading the light grouper's state between two adds changes nothing."""
+    arts = QUAKE_PERU + QUAKE_JAPAN
+    one = LightGrouper()
+    one.add(arts[:3])
+    whole = dict(one.add(arts[3:]))
+    first = LightGrouper()
+    first.add(arts[:3])
+    rows, meta = first.state_rows(), first.meta()
+    second = LightGrouper()
+    second.load(meta, rows, first.stories())
+    assert dict(second.add(arts[3:])) == whole
