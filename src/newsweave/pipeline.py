@@ -116,6 +116,12 @@ def default_stages(config: Config) -> list[Stage]:
 
         nli = TransformersNLI(config.get("crosscheck.nli_model"))
     mode = config.get("group.mode")
+    if mode == "light":  # streams at scale: grouping and copy links only (store/grouping.py)
+        from .group.reuse_minhash import MinHashReuseLinker
+        from .group.stories_light import LightStoryGrouping
+
+        return [Sentencizer(), LanguageDetector(config.get("language.min_letters")),
+                PublicationDater(), LightStoryGrouping(), MinHashReuseLinker()]
     if mode == "events":
         from .group.stories import StoryGrouping
 
@@ -125,7 +131,7 @@ def default_stages(config: Config) -> list[Stage]:
     else:
         from .errors import ConfigError
 
-        raise ConfigError(f"group.mode must be 'single' or 'events', got {mode!r}")
+        raise ConfigError(f"group.mode must be 'single', 'events' or 'light', got {mode!r}")
     stages += [grouper, StoryExtraction(), ReuseLinker(),
                CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold"))]
     from .summarize import Summarize
