@@ -62,3 +62,16 @@ def test_nli_plugin_turns_contradictions_into_conflicts():
     facts = [Fact("He was hurt badly.", "consensus", 3, (a, b, c))]
     [conf] = nli_conflicts(facts, FakeNLI(), threshold=0.8)
     assert {cl.article for cl in conf.claims} == {"a", "b"}
+
+
+def test_state_claim_stops_at_its_line():
+    """A claim's span is its own sentence, never the next paragraph spaCy ran it into."""
+    from newsweave.extract.claims import state_claims
+    from newsweave.nlp.models import extraction_model
+
+    text = ("Officials said plant manager John Smith was unharmed\nand the next paragraph goes on. "
+            "Another line says John Smith was injured in the blast.")
+    claims = state_claims(extraction_model()(text), "x")
+    assert {c.value for c in claims} == {"unharmed", "harmed"}
+    for c in claims:
+        assert "\n" not in c.text and text[c.start:c.end] == c.text

@@ -87,9 +87,18 @@ def state_claims(doc, article_id: str) -> list[Claim]:
                 subject = _subject_for(sent, start, persons, last_person, s[:m.start()])
                 if subject is None:
                     continue
-                out.append(Claim(kind="state", article=article_id, start=sent.start_char,
-                                 end=sent.end_char, text=text[sent.start_char:sent.end_char],
-                                 subject=subject, value=value, qualifier=m.group(0)))
+                # the sentence, but never past a line break: spaCy's sentences can run on into
+                # the next paragraph, and only the trigger's own line states the claim
+                lo = max(sent.start_char, text.rfind("\n", 0, start) + 1)
+                nl = text.find("\n", start)
+                hi = min(sent.end_char, nl if nl >= 0 else len(text))
+                while hi > lo and text[hi - 1].isspace():
+                    hi -= 1
+                while lo < hi and text[lo].isspace():
+                    lo += 1
+                out.append(Claim(kind="state", article=article_id, start=lo, end=hi,
+                                 text=text[lo:hi], subject=subject, value=value,
+                                 qualifier=m.group(0)))
         if persons:
             last_person = persons[-1].text
     return _dedupe(out)
