@@ -74,11 +74,13 @@ class LanguageDetector(ArticleStage):
     needs = frozenset({"text"})
     adds = frozenset({"language"})
 
-    def __init__(self, min_letters: int = 20):
+    def __init__(self, min_letters: int = 20, max_chars: int | None = None):
         self.min_letters = min_letters
+        self.max_chars = max_chars  # the light path reads only the start of long texts
 
     def process(self, article: Article) -> Article:
-        return replace(article, language=detect_language(article.text, self.min_letters))
+        text = article.text[:self.max_chars] if self.max_chars else article.text
+        return replace(article, language=detect_language(text, self.min_letters))
 
 
 class PublicationDater(CorpusStage):

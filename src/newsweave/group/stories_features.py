@@ -76,7 +76,7 @@ def key_terms(text: str) -> Counter:
             w = words[0].rstrip(".")
             if w.lower() in _NOT_NAMES or len(w) < 2:
                 continue
-            at_start = _SENT_START.search(text[:m.start()]) is not None
+            at_start = _at_sentence_start(text, m.start())
             if at_start and w.lower() in lower_words:
                 continue
         key = "_".join(w.rstrip(".").lower() for w in words)
@@ -86,6 +86,18 @@ def key_terms(text: str) -> Counter:
     for m in _NUMBER.finditer(text):
         out["d:" + m.group().replace(",", "")] += 1
     return out
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    """Whether ``start`` opens a sentence (as ``_SENT_START`` on ``text[:start]``, but looking
+    only at the last 40 characters, so long texts stay linear)."""
+    if start <= 40:
+        return _SENT_START.search(text[:start]) is not None
+    before = text[start - 40:start]
+    stripped = before.rstrip()
+    if not stripped:
+        return True
+    return (stripped.endswith((".", "!", "?", "``", '"', "“")) or "\n" in before[len(stripped):])
 
 
 def weighted(counts: Mapping[str, int], idf: Mapping[str, float], default_idf: float) -> dict:

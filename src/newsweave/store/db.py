@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_version_of ON articles(version_of);
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -144,9 +145,15 @@ class Store:
                                    (a.content_hash,)).fetchone():
                     out["unchanged"].append(a.id)
                     continue
-                prev = self.db.execute(
-                    "SELECT id, version FROM articles WHERE id = ? OR (url IS NOT NULL AND url = ?) "
-                    "OR version_of = ? ORDER BY version DESC LIMIT 1", (a.id, a.url, a.id)).fetchone()
+                # Three indexed look-ups, not one OR (which SQLite answers with a full scan).
+                prev = max((r for r in (
+                    self.db.execute("SELECT id, version FROM articles WHERE id = ?",
+                                    (a.id,)).fetchone(),
+                    self.db.execute("SELECT id, version FROM articles WHERE url = ? ORDER BY "
+                                    "version DESC LIMIT 1", (a.url,)).fetchone() if a.url else None,
+                    self.db.execute("SELECT id, version FROM articles WHERE version_of = ? ORDER BY "
+                                    "version DESC LIMIT 1", (a.id,)).fetchone()) if r is not None),
+                           key=lambda r: r["version"], default=None)
                 aid, version, version_of = a.id, 1, None
                 if prev is not None:
                     version = prev["version"] + 1

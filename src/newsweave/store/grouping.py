@@ -148,6 +148,16 @@ def _day(published: str | None) -> date | None:
         return None
 
 
+def _first_title(arts: Sequence[Article]) -> str:
+    """The light path's story title: the earliest article's headline, else its first words
+    (``central_title`` fits a TF-IDF per story, too slow for 100,000 articles)."""
+    for a in arts:
+        if a.title and a.title.strip():
+            return " ".join(a.title.split())[:160]
+    words = arts[0].text.split()[:20] if arts else []
+    return " ".join(words) + ("…" if len(words) == 20 else "") if words else "Untitled story"
+
+
 def persistent_grouper(stage):
     """The store-backed grouper for a pipeline's grouping stage."""
     from ..group.single import SingleStoryGrouper
@@ -165,7 +175,7 @@ def persistent_grouper(stage):
 
 def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CHUNK,
                   progress: Callable[[str, int, int], None] | None = None,
-                  timings: dict | None = None) -> int:
+                  timings: dict | None = None, known: dict[str, Article] | None = None) -> int:
     """Group the store's pending articles and refresh the stories they touch.
 
     Args:
@@ -174,6 +184,8 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
         after: the corpus stages that follow grouping (briefs: extraction, reuse, facts...).
         chunk: pending articles per transaction.
         timings: if given, seconds per step are added to it (``group``, ``briefs``, ``write``).
+        known: articles this process holds already, by stored id (equal to what the store
+            would return; the others are loaded).
     Returns:
         how many pending articles were grouped.
     """
@@ -188,7 +200,8 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
     for i in range(0, len(pending), chunk):
         ids = pending[i:i + chunk]
         t0 = time.perf_counter()
-        arts = store.load_articles(ids)
+        have = [known[i] for i in ids if known and i in known]
+        arts = have + store.load_articles([i for i in ids if not (known and i in known)])
         grouper.load(store, arts)
         mark = len(grouper.history)
         grouper.add(arts)
@@ -217,7 +230,8 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
         stories = []
         for sid, ms in members.items():
             arts_s = sorted((by_id[m] for m in ms), key=_order)
-            stories.append(Story(id=sid, title=central_title(arts_s),
+            title = _first_title(arts_s) if light else central_title(arts_s)
+            stories.append(Story(id=sid, title=title,
                                  articles=tuple(a.id for a in arts_s)))
         corpus = Corpus(tuple(by_id.values()), tuple(stories))
         for st in after:

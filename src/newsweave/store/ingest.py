@@ -55,8 +55,10 @@ def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
     secs.update(articles=t1 - t0, store=t2 - t1)
     grouped = 0
     if grouping is not None:
+        added = set(outcome["added"])
+        known = {a.id: a for a in corpus.articles if a.id in added}
         grouped = group_pending(store, grouping, after, chunk=chunk, progress=progress,
-                                timings=secs)
+                                timings=secs, known=known)
     return IngestResult(inputs, tuple(outcome["added"]), tuple(outcome["unchanged"]),
                         tuple(outcome["versions"]), tuple(problems), store.count("stories"),
                         grouped, secs)

@@ -1,0 +1,203 @@
+"""Scale: a 100,000-article stream through the light path (store, story grouping, copy links).
+
+The stream is built by resampling the text corpora under ../shared/data (DUC 2004 and 2006,
+ECB+, NewsWCL50, MEANTIME, PolNeAR, TimeBank): every source document is an "event" given a date
+in 2024; each stream article is one event's document with a tenth of its sentences dropped, a
+few words swapped, and one of 60 outlets, dated up to three days after the event. One article
+in eight is a near-copy of an earlier article of its event (a syndicated version). The stream is
+written as JSONL files of ``--chunk`` articles under bench/out/scale/ (git-ignored; the data is
+never committed) and ingested one file after the other into a fresh store with
+``group.mode: light`` (``newsweave ingest --config light.yaml`` does the same), so every file
+after the first is an incremental ingest into a store that already holds the earlier ones.
+
+Prints seconds per stage, per file (how time grows from 10k to 100k stored articles), the peak
+RSS of the process, and the store's counts.
+
+    .venv/bin/python bench/scale.py              # 100,000 articles, files of 10,000
+    .venv/bin/python bench/scale.py --n 5000 --chunk 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+SHARED = Path(os.environ.get("NEWSWEAVE_SHARED", ROOT.parent / "shared"))
+DATA = SHARED / "data"
+OUT = ROOT / "bench" / "out" / "scale"
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def _jsonl(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def base_documents() -> list[dict]:
+    """Every usable document of the local corpora: {title, text, group} (group = its event)."""
+    docs = []
+    for c in _jsonl(DATA / "duc2004_task2" / "clusters.jsonl"):
+        for d in c["documents"]:
+            docs.append({"title": None, "text": d["text"], "group": f"duc04-{c['cluster_id']}"})
+    for t in _jsonl(DATA / "duc2006" / "topics.jsonl"):
+        for d in t["documents"]:
+            docs.append({"title": d.get("headline"), "text": d["text"],
+                         "group": f"duc06-{t['topic_id']}"})
+    for r in _jsonl(DATA / "ecbplus" / "documents.jsonl"):
+        docs.append({"title": None, "text": r["text"], "group": f"ecb-{r['subtopic']}"})
+    for r in _jsonl(DATA / "newswcl50" / "documents.jsonl"):
+        docs.append({"title": None, "text": r["text"], "group": f"wcl-{r['event_id']}"})
+    for r in _jsonl(DATA / "meantime_en" / "documents.jsonl"):
+        docs.append({"title": None, "text": r["text"], "group": f"mt-{r['doc_id']}"})
+    for split in ("train", "dev", "test"):
+        for r in _jsonl(DATA / "polnear" / f"{split}.jsonl"):
+            docs.append({"title": r.get("title"), "text": r["text"], "group": f"pn-{r['doc_id']}"})
+    for r in _jsonl(DATA / "timebank_aquaint_tbaq" / "documents.jsonl"):
+        docs.append({"title": None, "text": r["text"], "group": f"tb-{r['doc_id']}"})
+    return [d for d in docs if len(d["text"].split()) >= 40]
+
+
+def _perturb(text: str, rng: random.Random) -> str:
+    sents = _SENT.split(text.strip())
+    if len(sents) > 4:
+        sents = [s for i, s in enumerate(sents) if i == 0 or rng.random() > 0.1]
+    out = " ".join(sents).split(" ")
+    for _ in range(3):  # a few swapped words: no two resampled articles are identical
+        if len(out) > 10:
+            i = rng.randrange(1, len(out) - 1)
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return " ".join(out)
+
+
+def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT) -> list[Path]:
+    """Write the stream as JSONL files of ``chunk`` articles, in date order; return the paths."""
+    rng = random.Random(seed)
+    docs = base_documents()
+    groups: dict[str, list[dict]] = {}
+    for d in docs:
+        groups.setdefault(d["group"], []).append(d)
+    start = date(2024, 1, 1)
+    event_day = {g: start + timedelta(days=rng.randrange(362)) for g in sorted(groups)}
+    outlets = [f"Outlet {i:02d}" for i in range(60)]
+    records, by_group = [], {}
+    names = sorted(groups)
+    for i in range(n):
+        g = rng.choice(names)
+        if by_group.get(g) and rng.random() < 0.125:  # a syndicated near-copy
+            src = rng.choice(by_group[g])
+            text, title = _perturb(src["text"], rng), src["title"]
+        else:
+            d = rng.choice(groups[g])
+            text, title = _perturb(d["text"], rng), d["title"]
+        day = event_day[g] + timedelta(days=rng.randrange(4))
+        rec = {"id": f"x{i:06d}", "text": text, "title": title, "source": rng.choice(outlets),
+               "published": day.isoformat(), "event": g}
+        by_group.setdefault(g, []).append(rec)
+        records.append(rec)
+    records.sort(key=lambda r: (r["published"], r["id"]))
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("part-*.jsonl"):
+        old.unlink()
+    paths = []
+    for k in range(0, n, chunk):
+        p = out / f"part-{k // chunk:03d}.jsonl"
+        with p.open("w", encoding="utf-8") as fh:
+            for r in records[k:k + chunk]:
+                fh.write(json.dumps(r) + "\n")
+        paths.append(p)
+    return paths
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def light_pipeline(workdir: Path):
+    from newsweave.config import load_config
+    from newsweave.pipeline import Pipeline
+
+    cfg = workdir / "light.yaml"
+    cfg.write_text("group:\n  mode: light\n", "utf-8")
+    return Pipeline(config=load_config(str(cfg)))
+
+
+def run(n: int, chunk: int, seed: int = 2024, db: Path | None = None, quiet: bool = False) -> dict:
+    """Build the stream, ingest it file by file; return the figures."""
+    from newsweave.store import Store, ingest
+
+    t0 = time.perf_counter()
+    paths = build_stream(n, chunk, seed)
+    build_s = time.perf_counter() - t0
+    db = db or OUT / "scale.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    pipeline = light_pipeline(OUT)
+    t0 = time.perf_counter()
+    pipeline.warm_up()
+    warm_s = time.perf_counter() - t0
+    totals: dict[str, float] = {}
+    files = []
+    with Store(db) as st:
+        for p in paths:
+            t0 = time.perf_counter()
+            res = ingest(st, [str(p)], pipeline)
+            wall = time.perf_counter() - t0
+            for k, v in res.seconds.items():
+                totals[k] = totals.get(k, 0.0) + v
+            row = {"file": p.name, "stored": st.count("articles"), "seconds": wall,
+                   "steps": res.seconds, "stories": res.stories, "rss_mb": peak_rss_mb()}
+            files.append(row)
+            if not quiet:
+                print(f"{p.name}: {row['stored']:>7} stored  {wall:6.1f} s  "
+                      + "  ".join(f"{k} {v:.1f}" for k, v in res.seconds.items())
+                      + f"  stories {res.stories}  peak RSS {row['rss_mb']:.0f} MB", flush=True)
+        counts = {t: st.count(t) for t in ("articles", "stories", "copy_links", "story_events")}
+        merges = st.db.execute("SELECT COUNT(*) FROM story_events WHERE kind = 'merge'").fetchone()[0]
+        sizes = [r[0] for r in st.db.execute("SELECT n_articles FROM stories")]
+    return {"n": n, "chunk": chunk, "build_s": build_s, "warm_s": warm_s, "totals": totals,
+            "ingest_s": sum(f["seconds"] for f in files), "files": files, "counts": counts,
+            "merges": merges, "peak_rss_mb": peak_rss_mb(),
+            "largest_story": max(sizes) if sizes else 0,
+            "singletons": sum(1 for s in sizes if s == 1),
+            "events": len({json.loads(line)["event"] for p in paths
+                           for line in p.open(encoding="utf-8")})}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000, help="articles in the stream")
+    ap.add_argument("--chunk", type=int, default=10_000, help="articles per ingested file")
+    ap.add_argument("--seed", type=int, default=2024)
+    args = ap.parse_args(argv)
+    res = run(args.n, args.chunk, args.seed)
+    print()
+    print(f"stream: {res['n']} articles from {res['events']} source events, built in "
+          f"{res['build_s']:.1f} s; models loaded in {res['warm_s']:.1f} s")
+    print("seconds per stage (all files): "
+          + ", ".join(f"{k} {v:.1f}" for k, v in res["totals"].items())
+          + f"; ingest total {res['ingest_s']:.1f} s")
+    print(f"peak RSS {res['peak_rss_mb']:.0f} MB")
+    print(f"store: {res['counts']}; merges {res['merges']}; largest story "
+          f"{res['largest_story']}; single-article stories {res['singletons']}")
+    first = res["files"][0]["seconds"]
+    print("time per file as the store grows: "
+          + ", ".join(f"{f['stored']}: {f['seconds']:.1f} s" for f in res["files"])
+          + f" (last/first {res['files'][-1]['seconds'] / max(first, 1e-9):.2f})")
+
+
+if __name__ == "__main__":
+    main()
