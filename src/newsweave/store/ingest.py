@@ -36,12 +36,15 @@ def split_corpus_stages(pipeline: Pipeline):
 
 
 def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
-           stdin=None, progress=None, chunk: int = CHUNK) -> IngestResult:
+           stdin=None, progress=None, chunk: int | None = None) -> IngestResult:
     """Store the articles under ``paths`` and place them into the stored stories.
 
     Articles stored by an earlier run that stopped before grouping them are grouped too.
     """
     pipeline = pipeline or Pipeline()
+    if chunk is None:
+        chunk = pipeline.config.get("store.group_chunk") if "store" in pipeline.config.data \
+            else CHUNK
     secs: dict[str, float] = {}
     t0 = time.perf_counter()
     articles, problems, inputs = pipeline.articles(paths, stdin=stdin, progress=progress)
