@@ -345,3 +345,23 @@ def test_ingest_through_the_api_is_idempotent(site, evil):
                                      "Content-Type": "application/jsonl"})
     assert r.status_code == 200, r.text
     assert r.json()["added"] == [] and len(r.json()["unchanged"]) == 2
+
+
+# --- load: a fast slice of bench/load.py (the full run and its figures: bench/RESULTS.md) --------
+
+def test_load_slice(site):
+    """10 clients for 5 s on the list, a story page and search: no errors, and a p99 far under
+    a second even on a loaded 2-core machine (the full run's target is p99 < 200 ms at 50)."""
+    import asyncio
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    paths = load.target_paths(site["base"])
+    res = asyncio.run(load.run_load(site["base"], paths, clients=10, seconds=5))
+    assert res["errors"] == 0, res
+    assert res["requests"] >= 100, res
+    assert res["p99_ms"] < 1000, res

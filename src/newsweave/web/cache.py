@@ -17,6 +17,16 @@ class PageCache:
         self._generation = -1
         self._lock = threading.Lock()
 
+    def peek(self, generation: int, key: Hashable) -> bytes | None:
+        """The cached body, or None; never builds (for the event loop's fast path)."""
+        with self._lock:
+            if generation != self._generation:
+                return None
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
     def get(self, generation: int, key: Hashable, build: Callable[[], bytes | None]) -> bytes | None:
         """The cached body for ``key``, else ``build()`` (not cached when it returns None)."""
         with self._lock:

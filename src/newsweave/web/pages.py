@@ -7,6 +7,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from ..model import Article, Story, from_dict
@@ -123,53 +124,64 @@ def article_page(a: Article, record: dict, stories: list[dict]) -> bytes:
     return page(a.title or a.id, "\n".join(h))
 
 
-@router.get("/")
-def stories_list(request: Request, order: str = Query("newest", pattern="^(newest|sources)$"),
-                 n: int = Query(50, ge=1, le=1000)):
+async def cached(request: Request, key: tuple, build) -> bytes | None:
+    """A page from the cache, served on the event loop; a miss is built in a worker thread
+    (SQLite and rendering block) and cached until the store changes."""
     web = _state(request)
-    return html(web.cache.get(web.reader.generation(), ("list", order, n),
-                              lambda: list_page(web.reader.store().stories(order, n), order, n)))
+    generation = web.reader.generation()
+    hit = web.cache.peek(generation, key)
+    if hit is not None:
+        return hit
+    return await run_in_threadpool(web.cache.get, generation, key, build)
+
+
+@router.get("/")
+async def stories_list(request: Request, order: str = Query("newest", pattern="^(newest|sources)$"),
+                       n: int = Query(50, ge=1, le=1000)):
+    reader = _state(request).reader
+    return html(await cached(request, ("list", order, n),
+                             lambda: list_page(reader.store().stories(order, n), order, n)))
 
 
 @router.get("/search")
-def search(request: Request, q: str = Query("", max_length=500),
-           n: int = Query(50, ge=1, le=500)):
-    web = _state(request)
-    hits = web.reader.store().search(q, n) if q.strip() else []
-    return html(search_page(q, hits))
+async def search(request: Request, q: str = Query("", max_length=500),
+                 n: int = Query(50, ge=1, le=500)):
+    reader = _state(request).reader
+    return html(await cached(request, ("search", q, n), lambda: search_page(
+        q, reader.store().search(q, n) if q.strip() else [])))
 
 
 @router.get("/stories/{story_id}")
-def story(request: Request, story_id: str):
-    web = _state(request)
+async def story(request: Request, story_id: str):
+    reader = _state(request).reader
 
     def build():
-        st = web.reader.store()
+        st = reader.store()
         data = st.story(story_id)
         if data is None:
             return None
         s = from_dict(Story, data)
         return story_page(s, st.load_articles(s.articles))
 
-    body = web.cache.get(web.reader.generation(), ("story", story_id), build)
+    body = await cached(request, ("story", story_id), build)
     if body is None:
         raise HTTPException(404, f"no story {story_id!r}")
     return html(body)
 
 
 @router.get("/articles/{article_id:path}")
-def article(request: Request, article_id: str):
-    web = _state(request)
+async def article(request: Request, article_id: str):
+    reader = _state(request).reader
 
     def build():
-        st = web.reader.store()
+        st = reader.store()
         found = st.load_articles([article_id])
         record = st.article(article_id)
         if not found or record is None:
             return None
         return article_page(found[0], record, st.stories_of(article_id))
 
-    body = web.cache.get(web.reader.generation(), ("article", article_id), build)
+    body = await cached(request, ("article", article_id), build)
     if body is None:
         raise HTTPException(404, f"no article {article_id!r}")
     return html(body)
