@@ -36,7 +36,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     s = sorted(values)
-    return s[min(len(s) - 1, max(0, int(round(q / 100 * len(s) + 0.5)) - 1))]
+    return s[min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))]
 
 
 class _Conn:
@@ -90,7 +90,7 @@ async def _client(base: str, paths: list[str], offset: int, deadline: float, out
             t0 = time.perf_counter()
             try:
                 ok = await get(path) == 200
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, httpx.HTTPError,
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, httpx.HTTPError,
                     ValueError, IndexError):
                 ok = False
                 if kind_of_client != "httpx":

@@ -35,9 +35,9 @@ def site(tmp_path_factory, pipeline):
     fill_store(db, [str(EXAMPLES)], pipeline)
     config = tmp / "web.yaml"
     config.write_text(f"web:\n  max_upload_bytes: {LIMIT}\n")
-    with running_server(db, tmp / "server.log", config) as base:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield {"base": base, "db": db, "tmp": tmp, "client": client}
+    with running_server(db, tmp / "server.log", config) as base, \
+            httpx.Client(base_url=base, timeout=30) as client:
+        yield {"base": base, "db": db, "tmp": tmp, "client": client}
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def test_pages_and_report_share_one_renderer(site, story_id, tmp_path):
     assert main(["export", "--db", str(site["db"]), "--format", "html", "-o", str(out)]) == 0
     report = out.read_text()
     page = site["client"].get(f"/stories/{story_id}").text
-    section = re.search(r'<section class="story".*?</section>', page, re.S).group(0)
+    section = re.search(r'<section class="story".*?</section>', page, re.DOTALL).group(0)
     assert section in report
 
 

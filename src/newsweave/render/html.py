@@ -16,7 +16,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from html import escape
 from importlib import resources
 
@@ -26,7 +26,7 @@ from ..model import Article, Removed, Report, Span, Story
 Linker = Callable[[str], str] | None
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     """A shipped asset (``story.css``, ``story.js``) as text."""
     return resources.files("newsweave.render").joinpath("templates", name).read_text("utf-8")
@@ -98,8 +98,8 @@ def timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
             return width / 2
         return pad + slot[_day(d)] / (len(days) - 1) * (width - 2 * pad)
 
-    h = [f'<svg class="timeline" viewBox="0 0 {width} 130" width="{width}" height="130" role="img" '
-         f'aria-label="timeline of {len(story.timeline)} dated events">',
+    h = [(f'<svg class="timeline" viewBox="0 0 {width} 130" width="{width}" height="130" '
+          f'role="img" aria-label="timeline of {len(story.timeline)} dated events">'),
          f'<line class="axis" x1="{pad - 10}" y1="{axis_y}" x2="{width - pad + 10}" y2="{axis_y}"/>']
     for n, (d, idx) in enumerate(sorted(by_date.items(), key=lambda kv: _day(kv[0]))):
         r = 4 + 2 * min(len(idx), 5)
@@ -130,9 +130,9 @@ def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
     cx, cy, rad = width / 2, height / 2, (0 if len(ids) == 1 else 110)
     angle = {aid: 2 * math.pi * i / len(ids) - math.pi / 2 for i, aid in enumerate(ids)}
     pos = {aid: (cx + rad * math.cos(a), cy + rad * math.sin(a)) for aid, a in angle.items()}
-    h = [f'<svg class="sources" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-         f'role="img" aria-label="'
-         f'{len(ids)} articles in {len(story.source_groups) or len(ids)} independent sources">']
+    h = [(f'<svg class="sources" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+          f'role="img" aria-label="{len(ids)} articles in '
+          f'{len(story.source_groups) or len(ids)} independent sources">')]
     for r in story.reuse:
         a, b = r.articles
         if a in pos and b in pos:

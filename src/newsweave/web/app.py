@@ -111,11 +111,11 @@ def create_app(store_path: str | Path, config: Config | None = None) -> FastAPI:
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("newsweave")
-    except Exception:
+    except PackageNotFoundError:
         return "0"
 
 

@@ -5,8 +5,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from ..render.html import esc
+
+
+def _text(text: str) -> str:
+    """Escaped prose with `code` and ``code`` shown as code."""
+    return re.sub(r"`{1,2}([^`]+)`{1,2}", r"<code>\1</code>", esc(text))
 
 EXAMPLES = """\
 curl -s http://127.0.0.1:8000/api/stories?order=sources
@@ -31,12 +37,12 @@ def _type(schema: dict) -> str:
 
 
 def docs_body(spec: dict) -> str:
-    h = [f"<h1>{esc(spec['info']['title'])} <span class=\"meta\">{esc(spec['info']['version'])}"
-         "</span></h1>",
+    h = [(f"<h1>{esc(spec['info']['title'])} <span class=\"meta\">{esc(spec['info']['version'])}"
+          "</span></h1>"),
          f"<p>{esc(spec['info'].get('description', ''))}</p>",
-         '<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI '
-         f"{esc(spec.get('openapi'))}). Stories and articles follow the report contract; "
-         "<code>newsweave schema</code> prints it as JSON Schema.</p>",
+         ('<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI '
+          f"{esc(spec.get('openapi'))}). Stories and articles follow the report contract; "
+          "<code>newsweave schema</code> prints it as JSON Schema.</p>"),
          f"<h2>Examples</h2><pre>{esc(EXAMPLES)}</pre>", "<h2>Endpoints</h2>"]
     for path, ops in spec.get("paths", {}).items():
         for method, op in ops.items():
@@ -47,7 +53,7 @@ def docs_body(spec: dict) -> str:
                 h.append('<p class="meta">Needs <code>Authorization: Bearer TOKEN</code> '
                          "(web.token or NEWSWEAVE_TOKEN).</p>")
             if op.get("description"):
-                h.append(f"<p>{esc(op['description'])}</p>")
+                h.append(f"<p>{_text(op['description'])}</p>")
             params = op.get("parameters", [])
             if params:
                 h.append("<table><tr><th>parameter</th><th>in</th><th>type</th><th>required</th></tr>")
@@ -59,6 +65,6 @@ def docs_body(spec: dict) -> str:
             if body:
                 h.append("<p>Body: " + ", ".join(f"<code>{esc(k)}</code>" for k in body) + "</p>")
             h.append("<ul>" + "".join(
-                f"<li><code>{esc(code)}</code> {esc(r.get('description', ''))}</li>"
+                f"<li><code>{esc(code)}</code> {_text(r.get('description', ''))}</li>"
                 for code, r in op.get("responses", {}).items()) + "</ul></section>")
     return "\n".join(h)

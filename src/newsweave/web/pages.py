@@ -62,8 +62,8 @@ def list_page(rows: list[dict], order: str, limit: int) -> bytes:
     other = {"newest": "sources", "sources": "newest"}[order]
     label = {"newest": "newest first", "sources": "most independent sources first"}
     h = [f"<h1>Stories <span class=\"meta\">({len(rows)})</span></h1>",
-         f'<p class="meta">Sorted {label[order]} · <a id="order" href="/?'
-         f'{urlencode({"order": other, "n": limit})}">sort {label[other]}</a></p>']
+         (f'<p class="meta">Sorted {label[order]} · <a id="order" href="/?'
+          f'{urlencode({"order": other, "n": limit})}">sort {label[other]}</a></p>')]
     if not rows:
         h.append('<p>No stories yet. Add articles with <code>newsweave ingest PATH --db FILE</code> '
                  "or <code>POST /api/ingest</code>.</p>")

@@ -20,7 +20,7 @@ from ..store import Store
 class ReadOnlyStore(Store):
     """``Store``'s read queries over a read-only connection (no migration, no writes)."""
 
-    def __init__(self, path: str | Path):  # noqa: D107 - Store.__init__ would migrate (write)
+    def __init__(self, path: str | Path):  # not Store.__init__, which migrates (writes)
         self.path = str(path)
         try:
             self.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
