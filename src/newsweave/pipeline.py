@@ -58,6 +58,24 @@ class CorpusStage(Stage):
         raise NotImplementedError
 
 
+class StoryStage(CorpusStage):
+    """A corpus stage that works on each story alone, from the story's own articles.
+
+    Stories are the blocks a run can spread over workers once they are grouped: a run with an
+    executor maps the story stages over stories (``Pipeline.run_corpus``), and the result equals
+    the one-process loop of ``process``.
+    """
+
+    def process_story(self, story: Story, articles: Sequence[Article]) -> Story:
+        raise NotImplementedError
+
+    def process(self, corpus: Corpus) -> Corpus:
+        by_id = {a.id: a for a in corpus.articles}
+        return replace(corpus, stories=tuple(
+            self.process_story(s, [by_id[i] for i in s.articles if i in by_id])
+            for s in corpus.stories))
+
+
 class Sentencizer(ArticleStage):
     """Sentence spans over the cleaned text."""
 
@@ -122,7 +140,7 @@ def default_stages(config: Config) -> list[Stage]:
         from .group.reuse_minhash import MinHashReuseLinker
         from .group.stories_light import LightStoryGrouping
 
-        return [Sentencizer(), LanguageDetector(config.get("language.min_letters")),
+        return [Sentencizer(), LanguageDetector(config.get("language.min_letters"), 600),
                 PublicationDater(), LightStoryGrouping(), MinHashReuseLinker()]
     if mode == "events":
         from .group.stories import StoryGrouping
@@ -191,13 +209,24 @@ class Pipeline:
 
     # -- the parts, usable one by one (the store and Dask call them separately) ----------------
 
-    def read(self, paths: Iterable[str], stdin=None) -> tuple[list[RawDocument], list[Problem], int]:
+    def read(self, paths: Iterable[str], stdin=None, limit: int | None = None,
+             ) -> tuple[list[RawDocument], list[Problem], int]:
+        """Every input as a document or a problem. Past ``limit`` documents, each further one
+        becomes a ``too_many`` problem (its text is not kept), so nothing is dropped silently."""
         raws: list[RawDocument] = []
         problems: list[Problem] = []
         inputs = 0
         for item in read_inputs(paths, self.config, stdin=stdin):
             inputs += 1
-            (problems if isinstance(item, Problem) else raws).append(item)
+            if isinstance(item, Problem):
+                problems.append(item)
+            elif limit is not None and len(raws) >= limit:
+                problems.append(Problem(item.input, "too_many", (
+                    f"not analyzed: this run already holds {limit:,} articles "
+                    "(limits.max_articles); analyze the rest in another run, or add everything "
+                    "to a store with `newsweave ingest`, which has no such limit")))
+            else:
+                raws.append(item)
         return raws, problems, inputs
 
     def cleaner_for(self, raws: Sequence[RawDocument]) -> ArticleCleaner:
@@ -225,23 +254,40 @@ class Pipeline:
 
         return run_stages(self.article_stages, articles)
 
-    def run_corpus(self, articles: Sequence[Article]) -> Corpus:
+    def run_corpus(self, articles: Sequence[Article], executor=None) -> Corpus:
+        """The corpus stages. With an executor (other than local), the story stages that follow
+        the last whole-corpus stage (grouping) run on it, one story per block."""
+        from .scale.executors import LocalExecutor, StoryRunner
+
+        executor = executor or self.executor
+        stages = self.corpus_stages
+        split = len(stages)
+        if executor is not None and not isinstance(executor, LocalExecutor):
+            while split > 0 and isinstance(stages[split - 1], StoryStage):
+                split -= 1
         if not self._warm:
-            self.warm_up(article_stages=False)
+            for st in stages[:split] if split < len(stages) else stages:
+                st.warm_up()
         corpus = Corpus(tuple(articles))
-        for st in self.corpus_stages:
+        for st in stages[:split]:
             corpus = st.process(corpus)
+        if split < len(stages):
+            by_id = {a.id: a for a in corpus.articles}
+            blocks = ((s, [by_id[i] for i in s.articles if i in by_id]) for s in corpus.stories)
+            corpus = replace(corpus, stories=tuple(executor.map(StoryRunner(stages[split:]), blocks)))
         return corpus
 
     def articles(self, paths: Iterable[str], stdin=None,
                  progress: Callable[[str, int, int], None] | None = None,
-                 executor=None) -> tuple[list[Article], list[Problem], int]:
+                 executor=None, limit: int | None = None,
+                 ) -> tuple[list[Article], list[Problem], int]:
         """Read, clean and run the article stages: the parallel half of ``run``.
 
         ``executor`` (:mod:`newsweave.scale`) runs the article stages elsewhere, in batches whose
-        results come back in input order; by default they run in this process.
+        results come back in input order; by default they run in this process. ``limit``: see
+        ``read`` (``run`` passes ``limits.max_articles``; the store's ingest passes none).
         """
-        raws, problems, inputs = self.read(paths, stdin=stdin)
+        raws, problems, inputs = self.read(paths, stdin=stdin, limit=limit)
         cleaner = self.cleaner_for(raws)
         cleaned: list[Article] = []
         for raw in raws:
@@ -253,7 +299,7 @@ class Pipeline:
                          progress: Callable[[str, int, int], None] | None = None,
                          executor=None) -> list[Article]:
         """The article stages over cleaned articles, in batches, here or on ``executor``."""
-        from .scale.executors import LocalExecutor
+        from .scale.executors import LocalExecutor, StageRunner
 
         executor = executor or self.executor or LocalExecutor()
         if isinstance(executor, LocalExecutor):
@@ -261,7 +307,7 @@ class Pipeline:
         step = self.config.get("run.batch_size")
         batches = (cleaned[i:i + step] for i in range(0, len(cleaned), step))
         articles: list[Article] = []
-        for done in executor.map(self.article_stages, batches):
+        for done in executor.map(StageRunner(self.article_stages), batches):
             articles += done
             if progress:
                 progress("articles", len(articles), len(cleaned))
@@ -269,11 +315,16 @@ class Pipeline:
 
     def run(self, paths: Iterable[str], stdin=None,
             progress: Callable[[str, int, int], None] | None = None, executor=None) -> Report:
-        """Read ``paths`` and return the report (article stages on ``executor``, if given)."""
-        self.warm_up(article_stages=(executor or self.executor) is None)
+        """Read ``paths`` and return the report (article stages on ``executor``, if given).
+
+        One run is one corpus (stories, copies and cross-checks span all its articles), so it
+        takes at most ``limits.max_articles`` documents; the rest become ``too_many`` problems."""
+        if (executor or self.executor) is None:
+            self.warm_up()
         articles, problems, inputs = self.articles(paths, stdin=stdin, progress=progress,
-                                                   executor=executor)
-        corpus = self.run_corpus(articles)
+                                                   executor=executor,
+                                                   limit=self.config.get("limits.max_articles"))
+        corpus = self.run_corpus(articles, executor=executor)
         return build_report(corpus, problems, inputs)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..model import Fact, Story, replace
 from ..nlp.embed import Embedder
-from ..pipeline import Corpus, CorpusStage
+from ..pipeline import StoryStage
 from .conflicts import number_conflicts, quote_conflicts, role_conflicts, state_conflicts
 from .event import build_event
 from .facts import FactAligner
@@ -18,7 +18,7 @@ from .timeline import build_timeline
 RELATED_COSINE = 0.45
 
 
-class ReuseLinker(CorpusStage):
+class ReuseLinker(StoryStage):
     """Copied text between a story's articles, and the independent source groups it implies."""
 
     name = "reuse"
@@ -30,15 +30,10 @@ class ReuseLinker(CorpusStage):
 
         self.detector = detector or ReuseDetector()
 
-    def process(self, corpus: Corpus) -> Corpus:
-        by_id = {a.id: a for a in corpus.articles}
-        stories = []
-        for story in corpus.stories:
-            arts = [by_id[i] for i in story.articles]
-            links = self.detector.detect(arts)
-            groups = self.detector.source_groups(arts, links)
-            stories.append(replace(story, reuse=tuple(links), source_groups=tuple(groups)))
-        return replace(corpus, stories=tuple(stories))
+    def process_story(self, story: Story, arts) -> Story:
+        links = self.detector.detect(arts)
+        groups = self.detector.source_groups(arts, links)
+        return replace(story, reuse=tuple(links), source_groups=tuple(groups))
 
 
 def _in_conflict(fact: Fact, conflicts) -> bool:
@@ -52,7 +47,7 @@ def _in_conflict(fact: Fact, conflicts) -> bool:
     return False
 
 
-class CrossChecker(CorpusStage):
+class CrossChecker(StoryStage):
     """Facts with their independent-source counts, conflicts, timeline and event record."""
 
     name = "crosscheck"
@@ -68,10 +63,8 @@ class CrossChecker(CorpusStage):
     def warm_up(self) -> None:
         self.embedder.warm_up()
 
-    def process(self, corpus: Corpus) -> Corpus:
-        by_id = {a.id: a for a in corpus.articles}
-        return replace(corpus, stories=tuple(self.check(s, [by_id[i] for i in s.articles])
-                                             for s in corpus.stories))
+    def process_story(self, story: Story, arts) -> Story:
+        return self.check(story, arts)
 
     def _related(self, arts):
         """Whether two figures' sentences tell of the same happening (MiniLM cosine)."""

@@ -4,7 +4,7 @@ to those entities, numbers and times gathered with their article spans."""
 from __future__ import annotations
 
 from ..model import Entity, Quote, Story, replace
-from ..pipeline import Corpus, CorpusStage
+from ..pipeline import StoryStage
 from .entities import KNOWN_ACRONYMS, EntityResolver, fold, name_tokens
 from .extractor import keep_implicit
 
@@ -32,7 +32,7 @@ def match_entity(name: str | None, entities: tuple[Entity, ...]) -> Entity | Non
     return hits[0] if len(hits) == 1 else None
 
 
-class StoryExtraction(CorpusStage):
+class StoryExtraction(StoryStage):
     """Fill each story's ``entities``, ``quotes``, ``numbers`` and ``times``."""
 
     name = "story_extraction"
@@ -42,24 +42,19 @@ class StoryExtraction(CorpusStage):
     def __init__(self):
         self.resolver = EntityResolver()
 
-    def process(self, corpus: Corpus) -> Corpus:
-        by_id = {a.id: a for a in corpus.articles}
-        stories = []
-        for story in corpus.stories:
-            arts = [by_id[i] for i in story.articles]
-            mentions = [m for a in arts for m in a.mentions]
-            entities, _index = self.resolver.resolve(mentions, {a.id: a.text for a in arts})
-            quotes = []
-            for a in arts:
-                for q in a.quotes:
-                    quotes.append(self._tie(q, entities))
-            counted = {n.subject.split()[-1] for a in arts for n in a.numbers
-                       if not n.implicit and n.unit is None}
-            numbers = [n for a in arts for n in keep_implicit(a.numbers, counted)]
-            times = [t for a in arts for t in a.times]
-            stories.append(replace(story, entities=entities, quotes=tuple(quotes),
-                                   numbers=tuple(numbers), times=tuple(times)))
-        return replace(corpus, stories=tuple(stories))
+    def process_story(self, story: Story, arts) -> Story:
+        mentions = [m for a in arts for m in a.mentions]
+        entities, _index = self.resolver.resolve(mentions, {a.id: a.text for a in arts})
+        quotes = []
+        for a in arts:
+            for q in a.quotes:
+                quotes.append(self._tie(q, entities))
+        counted = {n.subject.split()[-1] for a in arts for n in a.numbers
+                   if not n.implicit and n.unit is None}
+        numbers = [n for a in arts for n in keep_implicit(a.numbers, counted)]
+        times = [t for a in arts for t in a.times]
+        return replace(story, entities=entities, quotes=tuple(quotes),
+                       numbers=tuple(numbers), times=tuple(times))
 
     @staticmethod
     def _tie(q: Quote, entities: tuple[Entity, ...]) -> Quote:

@@ -1,9 +1,11 @@
-"""Executors map a pipeline's article stages over batches of articles.
+"""Executors map a pipeline's stages over blocks of work: batches of articles, then stories.
 
-Article stages are the parallel half of a run: one article in, one out, no shared state. An
-executor takes the stage list (pickled without models: stages load them in ``warm_up``) and
-batches of cleaned articles, and yields each batch's result in input order, so a parallel run
-returns exactly what the one-process run returns. Corpus stages run afterwards, in the caller.
+Article stages are the parallel half of a run: one article in, one out, no shared state. Story
+stages (``pipeline.StoryStage``: entities per story, copies, cross-checking, summaries) work on
+one story and its articles at a time, so once stories are grouped they are the blocks. An
+executor takes a runner (the stages, pickled without models: stages load them in ``warm_up``)
+and the blocks, and yields each block's result in input order, so a parallel run returns
+exactly what the one-process run returns. Reading, cleaning and grouping stay in the caller.
 
 - ``LocalExecutor``: this process (the default).
 - ``DaskExecutor``: a Dask ``LocalCluster`` this executor starts (``scheduler: processes``), or a
@@ -40,7 +42,7 @@ def run_stages(stages: Sequence, articles: Sequence[Article]) -> list[Article]:
 
 
 class StageRunner:
-    """The article stages as one picklable callable that warms them up once per process."""
+    """Article stages as one picklable callable that warms them up once per process."""
 
     def __init__(self, stages: Sequence):
         self.stages = list(stages)
@@ -49,16 +51,30 @@ class StageRunner:
     def __getstate__(self):
         return {"stages": self.stages, "_warm": False}
 
-    def __call__(self, articles: Sequence[Article]) -> list[Article]:
+    def warm_up(self) -> None:
         if not self._warm:
             for st in self.stages:
                 st.warm_up()
             self._warm = True
+
+    def __call__(self, articles: Sequence[Article]) -> list[Article]:
+        self.warm_up()
         return run_stages(self.stages, articles)
 
 
-def _run_batch(articles: Sequence[Article], runner: StageRunner) -> list[Article]:
-    return runner(articles)
+class StoryRunner(StageRunner):
+    """Story stages over one story: ``(story, its articles) -> story``."""
+
+    def __call__(self, block):
+        story, articles = block
+        self.warm_up()
+        for st in self.stages:
+            story = st.process_story(story, articles)
+        return story
+
+
+def _run_block(block, runner):
+    return runner(block)
 
 
 class Executor:
@@ -66,7 +82,8 @@ class Executor:
 
     name = "executor"
 
-    def map(self, stages: Sequence, batches: Iterable[Sequence[Article]]) -> Iterator[list[Article]]:
+    def map(self, runner, blocks: Iterable) -> Iterator:
+        """``runner(block)`` for each block, results in input order."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -84,10 +101,9 @@ class LocalExecutor(Executor):
 
     name = "local"
 
-    def map(self, stages, batches):
-        runner = StageRunner(stages)  # warming stages that are warm already costs nothing
-        for batch in batches:
-            yield runner(batch)
+    def map(self, runner, blocks):
+        for block in blocks:  # warming stages that are warm already costs nothing
+            yield runner(block)
 
 
 class DaskExecutor(Executor):
@@ -126,14 +142,14 @@ class DaskExecutor(Executor):
     def n_workers(self) -> int:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def map(self, stages, batches):
+    def map(self, runner, blocks):
         client = self.client
-        runner = client.scatter(StageRunner(stages), broadcast=True, hash=False)
+        runner = client.scatter(runner, broadcast=True, hash=False)
         limit = self.in_flight * self.n_workers()
         pending: deque = deque()
         try:
-            for batch in batches:
-                pending.append(client.submit(_run_batch, list(batch), runner, pure=False))
+            for block in blocks:
+                pending.append(client.submit(_run_block, block, runner, pure=False))
                 if len(pending) >= limit:
                     yield pending.popleft().result()
             while pending:

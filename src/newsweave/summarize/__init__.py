@@ -7,14 +7,14 @@ from __future__ import annotations
 import warnings
 
 from ..model import replace
-from ..pipeline import Corpus, CorpusStage
+from ..pipeline import StoryStage
 from .extractive import Settings, Summarizer
 from .llm import LLMRewriter, LLMSettings
 
 __all__ = ["LLMRewriter", "LLMSettings", "Settings", "Summarize", "Summarizer"]
 
 
-class Summarize(CorpusStage):
+class Summarize(StoryStage):
     """Fill each story's ``summary`` from its articles, facts, source groups and conflicts.
 
     It is the last of ``pipeline.default_stages``; on its own:
@@ -43,20 +43,14 @@ class Summarize(CorpusStage):
     def warm_up(self) -> None:
         self.summarizer.warm_up()
 
-    def process(self, corpus: Corpus) -> Corpus:
-        by_id = {a.id: a for a in corpus.articles}
-        rewriter = LLMRewriter(self.llm) if self.llm else None
-        stories = []
-        for story in corpus.stories:
-            arts = [by_id[i] for i in story.articles if i in by_id]
-            try:
-                summary = self.summarizer.summarize(arts, story.facts, story.source_groups,
-                                                    story.conflicts, words=self.words)
-            except Exception as exc:  # one story's failure must not stop the run
-                warnings.warn(f"summary of story {story.id} failed: {type(exc).__name__}: {exc}",
-                              stacklevel=2)
-                summary = ()
-            if rewriter is not None and summary:
-                summary = rewriter.rewrite(summary)
-            stories.append(replace(story, summary=tuple(summary)))
-        return replace(corpus, stories=tuple(stories))
+    def process_story(self, story, arts):
+        try:
+            summary = self.summarizer.summarize(arts, story.facts, story.source_groups,
+                                                story.conflicts, words=self.words)
+        except Exception as exc:  # one story's failure must not stop the run
+            warnings.warn(f"summary of story {story.id} failed: {type(exc).__name__}: {exc}",
+                          stacklevel=2)
+            summary = ()
+        if self.llm is not None and summary:
+            summary = LLMRewriter(self.llm).rewrite(summary)
+        return replace(story, summary=tuple(summary))

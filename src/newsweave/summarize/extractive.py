@@ -26,7 +26,7 @@ import numpy as np
 from ..model import Article, Conflict, Fact, Span, SummarySentence
 from ..nlp.embed import Embedder
 from .candidates import Candidate, all_candidates
-from .cite import Citer, numbers
+from .cite import Citer, Sides, numbers
 from .concepts import bigrams, content_tokens, document_frequency, word_count
 from .disputes import conflict_sentence, touches
 from .ordering import reading_order
@@ -305,7 +305,9 @@ class Summarizer:
         rendered: dict[int, SummarySentence | None] = {k: conflict_sentence(c, arts)
                                                        for k, c in enumerate(conflicts)}
         by_id = {a.id: a for a in arts}
-        extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, facts), by_id, group_of)
+        sides = Sides(conflicts, by_id)
+        extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, facts, sides),
+                                                   by_id, group_of)
                             if rendered[k] is not None) for c in cands]
         extra_lengths = [word_count(r.text) if r else 0 for r in rendered.values()]
         extra_values = self._dispute_values(conflicts, arts, sets, weights, bonus)
@@ -327,16 +329,20 @@ class Summarizer:
             chosen_idx.remove(min(chosen_idx, key=lambda j: values[j]))
 
     @staticmethod
-    def _reach(c: Candidate, facts: Sequence[Fact]) -> list[Span]:
+    def _reach(c: Candidate, facts: Sequence[Fact], sides: Sides | None = None) -> list[Span]:
         """The candidate's own sentence and what it will likely cite: the support of the facts it
-        belongs to, less sentences whose figures differ from its own (never cited, see cite)."""
+        belongs to, less sentences whose figures differ from its own or that take another side
+        of a conflict (never cited, see cite)."""
         spans = [Span(c.article, c.sentence_start, c.sentence_end, "")]
         figures = numbers(c.text)
+        mine = sides.of(c.article, c.start, c.end) if sides else {}
         for f in facts:
             if any(sp.article == c.article and sp.start < c.end and c.start < sp.end
                    for sp in f.support):
                 spans += [sp for sp in f.support
-                          if not (figures and numbers(sp.text) and not figures & numbers(sp.text))]
+                          if not (figures and numbers(sp.text) and not figures & numbers(sp.text))
+                          and not (sides and sides.opposed(mine, sides.of(sp.article, sp.start,
+                                                                          sp.end)))]
         return spans
 
     def _dispute_values(self, conflicts, arts, sets, weights, bonus) -> list[float]:
