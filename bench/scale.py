@@ -1,14 +1,16 @@
 """Scale: a 100,000-article stream through the light path (store, story grouping, copy links).
 
 The stream is built by resampling the text corpora under ../shared/data (DUC 2004 and 2006,
-ECB+, NewsWCL50, MEANTIME, PolNeAR, TimeBank): every source document is an "event" given a date
-in 2024; each stream article is one event's document with a tenth of its sentences dropped, a
-few words swapped, and one of 60 outlets, dated up to three days after the event. One article
-in eight is a near-copy of an earlier article of its event (a syndicated version). The stream is
-written as JSONL files of ``--chunk`` articles under bench/out/scale/ (git-ignored; the data is
-never committed) and ingested one file after the other into a fresh store with
-``group.mode: light`` (``newsweave ingest --config light.yaml`` does the same), so every file
-after the first is an incremental ingest into a store that already holds the earlier ones.
+ECB+, NewsWCL50, MEANTIME, PolNeAR, TimeBank). A source group (a DUC cluster, an ECB+ event, a
+single PolNeAR article...) is replayed as an event on a random date of 2024 and told by 1 to 12
+articles: its documents, each with a tenth of its sentences dropped, a few words swapped and one
+of 60 outlets, dated up to three days after the event; past the group's documents (and for one
+article in eight) an article is a near-copy of one already out (a syndicated version). A group
+replayed twice on far-apart dates is two events. The stream is written as JSONL files under
+bench/out/scale/ (git-ignored; the data is never committed) and ingested ``--chunk`` articles at
+a time into a fresh store with ``group.mode: light`` (``newsweave ingest --config light.yaml``
+does the same), so every batch after the first is an incremental ingest into a store that
+already holds the earlier ones.
 
 Prints seconds per stage, per file (how time grows from 10k to 100k stored articles), the peak
 RSS of the process, and the store's counts.
@@ -37,6 +39,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 SHARED = Path(os.environ.get("NEWSWEAVE_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data"
 OUT = ROOT / "bench" / "out" / "scale"
+FILE_SIZE = 2000  # records per JSONL file (about 6 MB)
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
@@ -83,43 +86,56 @@ def _perturb(text: str, rng: random.Random) -> str:
     return " ".join(out)
 
 
-def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT) -> list[Path]:
-    """Write the stream as JSONL files of ``chunk`` articles, in date order; return the paths."""
+def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT,
+                 file_size: int = FILE_SIZE) -> list[list[Path]]:
+    """Write the stream as JSONL files in date order; return them in ingest batches of
+    ``chunk`` articles (a batch is a list of files of ``file_size`` records at most, well under
+    the reader's 20 MB input limit)."""
     rng = random.Random(seed)
-    docs = base_documents()
     groups: dict[str, list[dict]] = {}
-    for d in docs:
+    for d in base_documents():
         groups.setdefault(d["group"], []).append(d)
-    start = date(2024, 1, 1)
-    event_day = {g: start + timedelta(days=rng.randrange(362)) for g in sorted(groups)}
-    outlets = [f"Outlet {i:02d}" for i in range(60)]
-    records, by_group = [], {}
     names = sorted(groups)
-    for i in range(n):
+    outlets = [f"Outlet {i:02d}" for i in range(60)]
+    start = date(2024, 1, 1)
+    records: list[dict] = []
+    instance = 0
+    while len(records) < n:
+        # One event: a source group replayed on a date of the year, told by 1-12 articles
+        # (its documents first, then syndicated near-copies of them).
         g = rng.choice(names)
-        if by_group.get(g) and rng.random() < 0.125:  # a syndicated near-copy
-            src = rng.choice(by_group[g])
-            text, title = _perturb(src["text"], rng), src["title"]
-        else:
-            d = rng.choice(groups[g])
-            text, title = _perturb(d["text"], rng), d["title"]
-        day = event_day[g] + timedelta(days=rng.randrange(4))
-        rec = {"id": f"x{i:06d}", "text": text, "title": title, "source": rng.choice(outlets),
-               "published": day.isoformat(), "event": g}
-        by_group.setdefault(g, []).append(rec)
-        records.append(rec)
+        docs = groups[g][:]
+        rng.shuffle(docs)
+        k = rng.randint(1, min(12, 2 * len(docs) + 1))
+        day = start + timedelta(days=rng.randrange(362))
+        emitted: list[dict] = []
+        for j in range(min(k, n - len(records))):
+            if j >= len(docs) or (emitted and rng.random() < 0.125):
+                src = rng.choice(emitted)  # a syndicated near-copy of this event's articles
+            else:
+                src = docs[j]
+            rec = {"id": f"x{len(records):06d}", "text": _perturb(src["text"], rng),
+                   "title": src["title"], "source": rng.choice(outlets),
+                   "published": (day + timedelta(days=rng.randrange(4))).isoformat(),
+                   "event": f"{g}#{instance}"}
+            emitted.append(rec)
+            records.append(rec)
+        instance += 1
     records.sort(key=lambda r: (r["published"], r["id"]))
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("part-*.jsonl"):
         old.unlink()
-    paths = []
-    for k in range(0, n, chunk):
-        p = out / f"part-{k // chunk:03d}.jsonl"
-        with p.open("w", encoding="utf-8") as fh:
-            for r in records[k:k + chunk]:
-                fh.write(json.dumps(r) + "\n")
-        paths.append(p)
-    return paths
+    batches: list[list[Path]] = []
+    for b in range(0, n, chunk):
+        batch = []
+        for k in range(b, min(b + chunk, n), file_size):
+            p = out / f"part-{k // file_size:04d}.jsonl"
+            with p.open("w", encoding="utf-8") as fh:
+                for r in records[k:min(k + file_size, b + chunk, n)]:
+                    fh.write(json.dumps(r) + "\n")
+            batch.append(p)
+        batches.append(batch)
+    return batches
 
 
 def peak_rss_mb() -> float:
@@ -140,7 +156,7 @@ def run(n: int, chunk: int, seed: int = 2024, db: Path | None = None, quiet: boo
     from newsweave.store import Store, ingest
 
     t0 = time.perf_counter()
-    paths = build_stream(n, chunk, seed)
+    batches = build_stream(n, chunk, seed)
     build_s = time.perf_counter() - t0
     db = db or OUT / "scale.db"
     for suffix in ("", "-wal", "-shm"):
@@ -152,17 +168,17 @@ def run(n: int, chunk: int, seed: int = 2024, db: Path | None = None, quiet: boo
     totals: dict[str, float] = {}
     files = []
     with Store(db) as st:
-        for p in paths:
+        for batch in batches:
             t0 = time.perf_counter()
-            res = ingest(st, [str(p)], pipeline)
+            res = ingest(st, [str(p) for p in batch], pipeline)
             wall = time.perf_counter() - t0
             for k, v in res.seconds.items():
                 totals[k] = totals.get(k, 0.0) + v
-            row = {"file": p.name, "stored": st.count("articles"), "seconds": wall,
+            row = {"file": batch[0].name, "stored": st.count("articles"), "seconds": wall,
                    "steps": res.seconds, "stories": res.stories, "rss_mb": peak_rss_mb()}
             files.append(row)
             if not quiet:
-                print(f"{p.name}: {row['stored']:>7} stored  {wall:6.1f} s  "
+                print(f"{row['file']}: {row['stored']:>7} stored  {wall:6.1f} s  "
                       + "  ".join(f"{k} {v:.1f}" for k, v in res.seconds.items())
                       + f"  stories {res.stories}  peak RSS {row['rss_mb']:.0f} MB", flush=True)
         counts = {t: st.count(t) for t in ("articles", "stories", "copy_links", "story_events")}
@@ -173,7 +189,7 @@ def run(n: int, chunk: int, seed: int = 2024, db: Path | None = None, quiet: boo
             "merges": merges, "peak_rss_mb": peak_rss_mb(),
             "largest_story": max(sizes) if sizes else 0,
             "singletons": sum(1 for s in sizes if s == 1),
-            "events": len({json.loads(line)["event"] for p in paths
+            "events": len({json.loads(line)["event"] for batch in batches for p in batch
                            for line in p.open(encoding="utf-8")})}
 
 

@@ -139,8 +139,9 @@ def default_stages(config: Config) -> list[Stage]:
     if mode == "light":  # streams at scale: grouping and copy links only (store/grouping.py)
         from .group.reuse_minhash import MinHashReuseLinker
         from .group.stories_light import LightStoryGrouping
+        from .nlp.language_fast import FastLanguageDetector
 
-        return [Sentencizer(), LanguageDetector(config.get("language.min_letters"), 600),
+        return [Sentencizer(), FastLanguageDetector(config.get("language.min_letters"), 600),
                 PublicationDater(), LightStoryGrouping(), MinHashReuseLinker()]
     if mode == "events":
         from .group.stories import StoryGrouping
