@@ -71,7 +71,10 @@ def base_documents() -> list[dict]:
             docs.append({"title": r.get("title"), "text": r["text"], "group": f"pn-{r['doc_id']}"})
     for r in _jsonl(DATA / "timebank_aquaint_tbaq" / "documents.jsonl"):
         docs.append({"title": None, "text": r["text"], "group": f"tb-{r['doc_id']}"})
-    return [d for d in docs if len(d["text"].split()) >= 40]
+    docs = [d for d in docs if len(d["text"].split()) >= 40]
+    for i, d in enumerate(docs):
+        d["base"] = i
+    return docs
 
 
 def _perturb(text: str, rng: random.Random) -> str:
@@ -117,7 +120,7 @@ def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT,
             rec = {"id": f"x{len(records):06d}", "text": _perturb(src["text"], rng),
                    "title": src["title"], "source": rng.choice(outlets),
                    "published": (day + timedelta(days=rng.randrange(4))).isoformat(),
-                   "event": f"{g}#{instance}"}
+                   "event": f"{g}#{instance}", "base": src["base"]}
             emitted.append(rec)
             records.append(rec)
         instance += 1
@@ -129,7 +132,7 @@ def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT,
     for b in range(0, n, chunk):
         batch = []
         for k in range(b, min(b + chunk, n), file_size):
-            p = out / f"part-{k // file_size:04d}.jsonl"
+            p = out / f"part-{sum(map(len, batches)) + len(batch):04d}.jsonl"
             with p.open("w", encoding="utf-8") as fh:
                 for r in records[k:min(k + file_size, b + chunk, n)]:
                     fh.write(json.dumps(r) + "\n")
@@ -151,17 +154,17 @@ def light_pipeline(workdir: Path):
     return Pipeline(config=load_config(str(cfg)))
 
 
-def run(n: int, chunk: int, seed: int = 2024, db: Path | None = None, quiet: bool = False) -> dict:
-    """Build the stream, ingest it file by file; return the figures."""
+def run(n: int, chunk: int, seed: int = 2024, out: Path = OUT, quiet: bool = False) -> dict:
+    """Build the stream, ingest it batch by batch; return the figures."""
     from newsweave.store import Store, ingest
 
     t0 = time.perf_counter()
-    batches = build_stream(n, chunk, seed)
+    batches = build_stream(n, chunk, seed, out=out)
     build_s = time.perf_counter() - t0
-    db = db or OUT / "scale.db"
+    db = out / "scale.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    pipeline = light_pipeline(OUT)
+    pipeline = light_pipeline(out)
     t0 = time.perf_counter()
     pipeline.warm_up()
     warm_s = time.perf_counter() - t0
@@ -184,13 +187,41 @@ def run(n: int, chunk: int, seed: int = 2024, db: Path | None = None, quiet: boo
         counts = {t: st.count(t) for t in ("articles", "stories", "copy_links", "story_events")}
         merges = st.db.execute("SELECT COUNT(*) FROM story_events WHERE kind = 'merge'").fetchone()[0]
         sizes = [r[0] for r in st.db.execute("SELECT n_articles FROM stories")]
+        placed = dict(st.db.execute("SELECT article_id, story_id FROM story_articles"))
+        links = [(a, b) for a, b in st.db.execute("SELECT a, b FROM copy_links")]
+    truth = {}
+    for batch in batches:
+        for p in batch:
+            for line in p.open(encoding="utf-8"):
+                r = json.loads(line)
+                truth[r["id"]] = (r["event"], r["base"])
+    quality = _quality(placed, links, truth)
     return {"n": n, "chunk": chunk, "build_s": build_s, "warm_s": warm_s, "totals": totals,
             "ingest_s": sum(f["seconds"] for f in files), "files": files, "counts": counts,
             "merges": merges, "peak_rss_mb": peak_rss_mb(),
             "largest_story": max(sizes) if sizes else 0,
             "singletons": sum(1 for s in sizes if s == 1),
-            "events": len({json.loads(line)["event"] for batch in batches for p in batch
-                           for line in p.open(encoding="utf-8")})}
+            "events": len({e for e, _b in truth.values()}), **quality}
+
+
+def _quality(placed: dict, links: list, truth: dict) -> dict:
+    """Stories against the stream's events (BCubed), copy links against same-source pairs."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from cluster import bcubed
+
+    p, r, f = bcubed(placed, {a: e for a, (e, _b) in truth.items()})
+    same = {tuple(sorted((a, b))) for a, b in links}
+    good = sum(1 for a, b in same if truth[a][1] == truth[b][1])
+    # every pair of one event's articles made from one source document should be linked
+    by_key: dict = {}
+    for a, (e, b) in truth.items():
+        by_key.setdefault((e, b), []).append(a)
+    wanted = {tuple(sorted((x, y))) for ids in by_key.values() for i, x in enumerate(ids)
+              for y in ids[i + 1:]}
+    return {"bcubed": {"p": p, "r": r, "f1": f},
+            "copies": {"links": len(same), "precision": good / len(same) if same else 1.0,
+                       "recall": len(wanted & same) / len(wanted) if wanted else 1.0,
+                       "pairs": len(wanted)}}
 
 
 def main(argv=None) -> None:
@@ -198,8 +229,13 @@ def main(argv=None) -> None:
     ap.add_argument("--n", type=int, default=100_000, help="articles in the stream")
     ap.add_argument("--chunk", type=int, default=10_000, help="articles per ingested file")
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--out", type=Path, default=OUT, help="folder for the stream and the store")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
-    res = run(args.n, args.chunk, args.seed)
+    res = run(args.n, args.chunk, args.seed, out=args.out, quiet=args.json)
+    if args.json:
+        print(json.dumps(res))
+        return
     print()
     print(f"stream: {res['n']} articles from {res['events']} source events, built in "
           f"{res['build_s']:.1f} s; models loaded in {res['warm_s']:.1f} s")
@@ -209,6 +245,10 @@ def main(argv=None) -> None:
     print(f"peak RSS {res['peak_rss_mb']:.0f} MB")
     print(f"store: {res['counts']}; merges {res['merges']}; largest story "
           f"{res['largest_story']}; single-article stories {res['singletons']}")
+    b, c = res["bcubed"], res["copies"]
+    print(f"stories vs the stream's events: BCubed P {b['p']:.3f} R {b['r']:.3f} F1 {b['f1']:.3f}")
+    print(f"copy links: {c['links']}, precision {c['precision']:.3f} (same source document), "
+          f"recall {c['recall']:.3f} of {c['pairs']} same-event same-source pairs")
     first = res["files"][0]["seconds"]
     print("time per file as the store grows: "
           + ", ".join(f"{f['stored']}: {f['seconds']:.1f} s" for f in res["files"])
