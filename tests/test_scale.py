@@ -36,3 +36,27 @@ def test_local_cluster_report_equals_one_process(example_report):
     with DaskExecutor(workers=2) as ex:
         report = validated(Pipeline(config=config, executor=ex).run([str(EXAMPLES)]))
     assert render(report, "json") == render(example_report, "json")
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_local_cluster_equals_one_process_on_a_2000_article_stream(tmp_path):
+    """2,000 articles resampled from ../shared/data (bench/scale.py), grouped into event stories:
+    the same stories, facts, copy links and report bytes on two Dask workers as in one process."""
+    import sys
+
+    from .conftest import ROOT, SHARED
+
+    if not (SHARED / "data" / "duc2004_task2").exists():
+        pytest.skip(f"needs the evaluation corpora in {SHARED / 'data'}")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from dask_speed import analyse
+    from scale import build_stream
+
+    files = [p for batch in build_stream(2000, chunk=2000, seed=11, out=tmp_path) for p in batch]
+    local = analyse(files)
+    with DaskExecutor(workers=2) as ex:
+        dask = analyse(files, ex)
+    assert local["articles"] == dask["articles"] == 2000
+    assert local["stories"] == dask["stories"] > 50
+    assert local["report_sha256"] == dask["report_sha256"]

@@ -38,6 +38,7 @@ examples:
   newsweave schema > report-v1.schema.json
   newsweave ingest examples/cluster --db corpus.db && newsweave stories --db corpus.db
   newsweave search "Caldera explosion" --db corpus.db
+  newsweave analyze archive/ --scheduler processes --workers 2   # Dask LocalCluster
   newsweave serve --db corpus.db          # web app on http://127.0.0.1:8000/
 """
 
