@@ -18,6 +18,11 @@ manifest describing the coarse expected handling of each file:
     Either outcome is acceptable (policy-dependent, e.g. a duplicate that
     may be dropped or flagged); it only has to be accounted for.
 
+For JSON/JSONL containers whose records are not all alike, ``make_corpus``
+also fills the optional ``records`` dict: file name -> the expectation of
+each record in order ("article" or "problem"), e.g. a line cut in half, an
+array instead of an object, a 5,000-digit number, or nesting 100,000 deep.
+
 Everything uses fixed seeds and only the standard library, so two runs produce
 byte-identical output.  All article text is fictional.
 
@@ -103,6 +108,16 @@ UNICODE_TEXT = (
     "machinery +6.1%, food +4.0%, textiles −1.2%.\n"
 )
 
+UTF16BE_TEXT = (
+    "Größere Fähren für die Insel: the ferry company of Lindenfeld said on Monday that two "
+    "larger boats — each carrying 600 passengers — would join the route in June.\n"
+)
+
+UTF16BE_TEXT2 = (
+    "Snow closed the airport in Kestrel Falls for six hours on Sunday, and about 40 flights "
+    "were cancelled, the airport operator said.\n"
+)
+
 ARABIC_TEXT = (
     "أعلنت وزارة الزراعة يوم الأحد عن خطة جديدة لدعم صغار المزارعين في "
     "المناطق الريفية، تشمل تقديم قروض ميسرة وبذور محسنة. وقال المتحدث باسم "
@@ -183,23 +198,27 @@ def _fake_jpeg(rnd: random.Random, size: int) -> bytes:
 
 
 def make_corpus(dest: pathlib.Path, *, big_mb: int = 50, many_lines: int = 10000,
-                full: bool = True) -> dict[str, str]:
+                full: bool = True, records: dict | None = None) -> dict[str, str]:
     """Write the bad-input corpus into ``dest`` and return its manifest.
 
     The manifest maps each written file name (relative to ``dest``) to its
     expected coarse handling: "article", "problem", "articles" or "mixed"
     (see the module docstring).  ``big_mb`` sets the size of big.txt when
     ``full`` is true; with ``full=False`` big.txt is 2 MB and the huge JSONL
-    field is 2 MB instead of 20 MB.
+    field is 2 MB instead of 20 MB. ``records``, when given, receives the
+    per-record expectations of the containers whose records differ.
     """
     dest = pathlib.Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     rnd = random.Random(SEED)
     manifest: dict[str, str] = {}
+    per_record = records if records is not None else {}
 
-    def put(name: str, data: bytes, expect: str) -> None:
+    def put(name: str, data: bytes, expect: str, each: list[str] | None = None) -> None:
         (dest / name).write_bytes(data)
         manifest[name] = expect
+        if each is not None:
+            per_record[name] = each
 
     # --- empty / blank -----------------------------------------------------
     put("empty.txt", b"", PROBLEM)
@@ -224,6 +243,9 @@ def make_corpus(dest: pathlib.Path, *, big_mb: int = 50, many_lines: int = 10000
     put("cp1252.txt", CP1252_TEXT.encode("cp1252"), ARTICLE)
     put("utf16_bom.txt", b"\xff\xfe" + UNICODE_TEXT.encode("utf-16-le"), ARTICLE)
     put("utf16le_nobom.txt", UNICODE_TEXT.encode("utf-16-le"), ARTICLE)
+    # Texts of their own, or they would be duplicates of the UTF-16-LE copies.
+    put("utf16be_bom.txt", b"\xfe\xff" + UTF16BE_TEXT.encode("utf-16-be"), ARTICLE)
+    put("utf16be_nobom.txt", UTF16BE_TEXT2.encode("utf-16-be"), ARTICLE)
     put("utf8_bom.txt", b"\xef\xbb\xbf" + UNICODE_TEXT.encode("utf-8"), ARTICLE)
     undecodable = (
         "Rail operators in Velmora warned of delays this weekend as engineers "
@@ -255,6 +277,17 @@ def make_corpus(dest: pathlib.Path, *, big_mb: int = 50, many_lines: int = 10000
     )
     put("scripts_only.html", scripts_only.encode("utf-8"), PROBLEM)
     put("no_body.html", b"<html><head><title>x</title></head></html>\n", PROBLEM)
+    deep_html = ("<html><body>" + "<div>" * 50_000
+                 + "<p>Engineers in Eastbridge finished the new flood barrier on Friday, two "
+                   "months ahead of schedule, the city said.</p>" + "</div>" * 50_000
+                 + "</body></html>\n")
+    put("deep_nesting.html", deep_html.encode("utf-8"), MIXED)
+    laughs = ('<?xml version="1.0"?>\n<!DOCTYPE html [\n<!ENTITY lol "lol">\n'
+              + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">\n'
+                        for i in range(1, 10))
+              + ']>\n<html><body><p>&lol9;</p><p>The Carrow Bay lighthouse will be '
+                "restored this summer, the harbour trust said on Wednesday.</p></body></html>\n")
+    put("billion_laughs.xhtml", laughs.encode("utf-8"), MIXED)
 
     # --- JSONL with broken lines -------------------------------------------
     broken_lines = [
@@ -271,7 +304,34 @@ def make_corpus(dest: pathlib.Path, *, big_mb: int = 50, many_lines: int = 10000
         json.dumps({"id": "bj-5", "text": 123, "source": "Valley Courier",
                     "published": "not a date", "title": "Wrong types"}),
     ]
-    put("broken.jsonl", ("\n".join(broken_lines) + "\n").encode("utf-8"), ARTICLES)
+    put("broken.jsonl", ("\n".join(broken_lines) + "\n").encode("utf-8"), ARTICLES,
+        [ARTICLE, PROBLEM, ARTICLE, PROBLEM, PROBLEM])
+
+    # Wrong types, huge fields and numbers, deep nesting: each line is one record.
+    big_number = "9" * 5000  # over Python's 4,300-digit int limit: json.loads raises ValueError
+    odd_lines = [
+        '{"id": "t-1", "text": "Dock workers in Northport ended their strike on Friday.", '
+        '"count": ' + big_number + '}',
+        "[" * 100_000 + "]" * 100_000,  # RecursionError in json.loads
+        '{"id": 1e999, "text": "An id that overflows to infinity is not an id at all."}',
+        '{"id": true, "text": "A boolean is not an id either, even in a valid record."}',
+        json.dumps({"id": "t-5", "text": None, "html": None}),
+        json.dumps({"id": "t-6", "text": ["a", "list"]}),
+        json.dumps({"id": "t-7", "text": "Port Meridian's mayor opened a new cycle lane.",
+                    "title": "T" * (1024 * 1024), "source": {"nested": [1, 2, 3]},
+                    "published": 20230514, "url": 42}),
+        '{"id": "t-8", "text": "The Velmora ferry resumed service after repairs.", '
+        '"published": NaN, "author": Infinity}',
+        json.dumps({"id": "t-9", "text": "Kestrel Falls council met on Monday to discuss roads.",
+                    "extra": {"deep": [[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]}}),
+        json.dumps({"id": "t-10", "text": ""}),
+        json.dumps("just a string"),
+        "null",
+    ]
+    put("wrong_types.jsonl", ("\n".join(odd_lines) + "\n").encode("utf-8"), ARTICLES,
+        [PROBLEM, PROBLEM, PROBLEM, PROBLEM, PROBLEM, PROBLEM, ARTICLE, ARTICLE, ARTICLE,
+         PROBLEM, PROBLEM, PROBLEM])
+    put("deep.json", ("[" * 100_000 + "]" * 100_000).encode("ascii"), PROBLEM)
 
     huge_size = (20 if full else 2) * MB
     huge_text = (ENGLISH_PARAGRAPH * (huge_size // len(ENGLISH_PARAGRAPH) + 1))[:huge_size]
@@ -285,7 +345,18 @@ def make_corpus(dest: pathlib.Path, *, big_mb: int = 50, many_lines: int = 10000
                 title="Observatory planned", published="2999-01-01"),
         _record("date-3", "The Tallin Cross marathon drew a record 9,000 runners.",
                 title="Marathon record", published="2022-10-09T08:00:00+02:00"),
-    ]), ARTICLES)
+        _record("date-4", "Oakhaven's museum reopened its doors after a long renovation.",
+                title="Museum reopens", published="0000-00-00"),
+        _record("date-5", "San Aurelio's fishermen protested against new quotas.",
+                title="Quota protest", published="1066-10-14"),
+    ]), ARTICLES, [ARTICLE] * 5)
+    # The text reader's date marker, impossible and in the future.
+    put("impossible_date.txt", (" date 2021-02-30\nValley school reopens\n\n"
+                                "The primary school in Lindenfeld reopened on Monday after "
+                                "flood repairs, the head teacher said.\n").encode("utf-8"), ARTICLE)
+    put("future_date.txt", (" date 2999-12-31\nCity hall to get a roof garden\n\n"
+                            "Velmora's city hall will get a roof garden next year, the "
+                            "council said on Tuesday.\n").encode("utf-8"), ARTICLE)
 
     # --- duplicates, languages, no sentences -------------------------------
     put("duplicate_a.txt", DUPLICATE_ARTICLE.encode("utf-8"), ARTICLE)

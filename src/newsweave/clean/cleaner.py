@@ -105,7 +105,8 @@ class ArticleCleaner:
                 if iso:
                     published, published_from = iso, "metadata"
                 else:
-                    warnings.append(f"date marker {m.group(1)!r} is not a valid date; ignored")
+                    why = "in the future" if _valid_iso(m.group(1), future=True) else "not a valid date"
+                    warnings.append(f"date marker {m.group(1)!r} is {why}; ignored")
             if marker_end >= lines[0].end:
                 keep.pop(0)
             else:
@@ -232,12 +233,13 @@ class ArticleCleaner:
         return "".join(parts), tuple(segments)
 
 
-def _valid_iso(value: str) -> str | None:
+def _valid_iso(value: str, future: bool = False) -> str | None:
+    """The ISO date, or None when it is no date or (unless ``future``) a date after today."""
     try:
         d = date.fromisoformat(value)
     except ValueError:
         return None
-    return d.isoformat() if d <= date.today() else None
+    return d.isoformat() if future or d <= date.today() else None
 
 
 def _parse_timestamp(line: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -73,6 +74,23 @@ def _clean_date(value: object, where: str) -> tuple[str | None, list[str]]:
     return d.isoformat(), []
 
 
+class _NotJSON(InputError):
+    """The text is not JSON at all (as opposed to JSON that cannot be read)."""
+
+
+def _loads(text: str) -> object:
+    """``json.loads`` whose every failure is an InputError: besides JSONDecodeError, a
+    5,000-digit integer raises ValueError and ``[[[[...`` nested 100,000 deep RecursionError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _NotJSON(f"not valid JSON ({exc.msg})", kind="parse") from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", kind="parse") from None
+    except ValueError as exc:  # int digits limit
+        raise InputError(f"JSON value cannot be read: {exc}", kind="parse") from None
+
+
 def _record_to_raw(rec: object, input_name: str, default_id: str, config: Config) -> RawDocument:
     if not isinstance(rec, dict):
         raise InputError(f"a record must be a JSON object, got {type(rec).__name__}", kind="parse")
@@ -118,9 +136,9 @@ def _read_records(lines: Iterable[tuple[int, str]], name: str, config: Config) -
         any_line = True
         where = f"{name}:{lineno}"
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(where, "parse", f"line {lineno} is not valid JSON ({exc.msg})")
+            rec = _loads(line)
+        except InputError as exc:
+            yield Problem(where, exc.kind, f"line {lineno}: {exc}")
             continue
         try:
             yield _record_to_raw(rec, where, where, config)
@@ -139,7 +157,14 @@ def read_file(path: str, config: Config) -> Iterator[RawDocument | Problem]:
     p = Path(path)
     limit = config.get("limits.max_input_bytes")
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # Opening a FIFO blocks until someone writes; a device may never end.
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            yield Problem(path, "unreadable", f"{what} (a pipe or a device?); use '-' for "
+                                              "JSONL on stdin")
+            return
+        size = st.st_size
         with p.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
@@ -162,9 +187,12 @@ def read_file(path: str, config: Config) -> Iterator[RawDocument | Problem]:
     if suffix in JSON_SUFFIXES:
         if suffix == ".json" and text.lstrip()[:1] in "[{":
             try:
-                obj = json.loads(text)
-            except json.JSONDecodeError:
+                obj = _loads(text)
+            except _NotJSON:
                 obj = None  # maybe JSON Lines named .json: fall through
+            except InputError as exc:
+                yield Problem(path, exc.kind, str(exc))
+                return
             if obj is not None:
                 recs = obj if isinstance(obj, list) else [obj]
                 if not recs:
