@@ -113,6 +113,14 @@ class PublicationDater(CorpusStage):
 
 
 def default_stages(config: Config) -> list[Stage]:
+    if config.get("group.mode") == "light":
+        # streams at scale: grouping and copy links only (store/grouping.py); spaCy never loads
+        from .group.reuse_minhash import MinHashReuseLinker
+        from .group.stories_light import LightStoryGrouping
+        from .nlp.language_fast import FastLanguageDetector
+
+        return [Sentencizer(), FastLanguageDetector(config.get("language.min_letters"), 600),
+                PublicationDater(), LightStoryGrouping(), MinHashReuseLinker()]
     from .crosscheck.stage import CrossChecker, ReuseLinker
     from .extract.extractor import Extractor
     from .extract.story import StoryExtraction
@@ -136,13 +144,6 @@ def default_stages(config: Config) -> list[Stage]:
 
         nli = TransformersNLI(config.get("crosscheck.nli_model"))
     mode = config.get("group.mode")
-    if mode == "light":  # streams at scale: grouping and copy links only (store/grouping.py)
-        from .group.reuse_minhash import MinHashReuseLinker
-        from .group.stories_light import LightStoryGrouping
-        from .nlp.language_fast import FastLanguageDetector
-
-        return [Sentencizer(), FastLanguageDetector(config.get("language.min_letters"), 600),
-                PublicationDater(), LightStoryGrouping(), MinHashReuseLinker()]
     if mode == "events":
         from .group.stories import StoryGrouping
 
