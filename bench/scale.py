@@ -2,11 +2,12 @@
 
 The stream is built by resampling the text corpora under ../shared/data (DUC 2004 and 2006,
 ECB+, NewsWCL50, MEANTIME, PolNeAR, TimeBank). A source group (a DUC cluster, an ECB+ event, a
-single PolNeAR article...) is replayed as an event on a random date of 2024 and told by 1 to 12
+single PolNeAR article...) is replayed as an event on a date of 2024 and told by 1 to 12
 articles: its documents, each with a tenth of its sentences dropped, a few words swapped and one
 of 60 outlets, dated up to three days after the event; past the group's documents (and for one
-article in eight) an article is a near-copy of one already out (a syndicated version). A group
-replayed twice on far-apart dates is two events. The stream is written as JSONL files under
+article in eight) an article is a near-copy of one already out (a syndicated version). Each pass
+over the groups covers the next stretch of the year, so a group's replays lie weeks apart, and
+each replay counts as its own event. The stream is written as JSONL files under
 bench/out/scale/ (git-ignored; the data is never committed) and ingested ``--chunk`` articles at
 a time into a fresh store with ``group.mode: light`` (``newsweave ingest --config light.yaml``
 does the same), so every batch after the first is an incremental ingest into a store that
@@ -101,29 +102,41 @@ def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT,
     names = sorted(groups)
     outlets = [f"Outlet {i:02d}" for i in range(60)]
     start = date(2024, 1, 1)
+    sizes = {g: rng.randint(1, min(12, 2 * len(groups[g]) + 1)) for g in names}
+    mean = sum(sizes.values()) / len(sizes)
+    passes = max(1, -(-n // int(mean * len(names))))
+    # A group is replayed once per pass, always at the same offset inside the pass's stretch of
+    # the year, so its replays lie `seg` days apart (25 at 100k), beyond the grouping window:
+    # replaying the same documents within a week would be one story, not two events.
+    seg = 362 // passes
+    offset = {g: rng.randrange(seg) for g in names}
     records: list[dict] = []
     instance = 0
-    while len(records) < n:
-        # One event: a source group replayed on a date of the year, told by 1-12 articles
-        # (its documents first, then syndicated near-copies of them).
-        g = rng.choice(names)
-        docs = groups[g][:]
-        rng.shuffle(docs)
-        k = rng.randint(1, min(12, 2 * len(docs) + 1))
-        day = start + timedelta(days=rng.randrange(362))
-        emitted: list[dict] = []
-        for j in range(min(k, n - len(records))):
-            if j >= len(docs) or (emitted and rng.random() < 0.125):
-                src = rng.choice(emitted)  # a syndicated near-copy of this event's articles
-            else:
-                src = docs[j]
-            rec = {"id": f"x{len(records):06d}", "text": _perturb(src["text"], rng),
-                   "title": src["title"], "source": rng.choice(outlets),
-                   "published": (day + timedelta(days=rng.randrange(4))).isoformat(),
-                   "event": f"{g}#{instance}", "base": src["base"]}
-            emitted.append(rec)
-            records.append(rec)
-        instance += 1
+    for p in range(passes):
+        order = names[:]
+        rng.shuffle(order)
+        for g in order:
+            if len(records) >= n:
+                break
+            # One event: the group told by 1-12 articles (its documents first, then
+            # syndicated near-copies of them).
+            docs = groups[g][:]
+            rng.shuffle(docs)
+            k = rng.randint(1, min(12, 2 * len(docs) + 1))
+            day = start + timedelta(days=p * seg + offset[g])
+            emitted: list[dict] = []
+            for j in range(min(k, n - len(records))):
+                if j >= len(docs) or (emitted and rng.random() < 0.125):
+                    src = rng.choice(emitted)  # a near-copy of one of this event's articles
+                else:
+                    src = docs[j]
+                rec = {"id": f"x{len(records):06d}", "text": _perturb(src["text"], rng),
+                       "title": src["title"], "source": rng.choice(outlets),
+                       "published": (day + timedelta(days=rng.randrange(4))).isoformat(),
+                       "event": f"{g}#{instance}", "base": src["base"]}
+                emitted.append(rec)
+                records.append(rec)
+            instance += 1
     records.sort(key=lambda r: (r["published"], r["id"]))
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("part-*.jsonl"):

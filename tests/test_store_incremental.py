@@ -105,3 +105,20 @@ def test_light_state_round_trip_equals_one_process():
     second = LightGrouper()
     second.load(meta, rows, first.stories())
     assert dict(second.add(arts[3:])) == whole
+
+
+@pytest.mark.parametrize("lsh_from", [300, 2])  # pairwise, and datasketch's MinHashLSH
+def test_minhash_links_copies_only(lsh_from):
+    from newsweave.group.reuse_minhash import MinHashReuseLinker
+    from newsweave.model import Story
+    from newsweave.pipeline import Corpus
+
+    base = QUAKE_PERU[0].text + " " + QUAKE_PERU[1].text
+    copy = _art("copy", base.replace("Monday", "Monday night"), 4)
+    orig = _art("orig", base, 4)
+    other = _art("other", QUAKE_JAPAN[0].text + " " + QUAKE_JAPAN[1].text, 4)
+    story = Story(id="s-1", title="t", articles=("copy", "orig", "other"))
+    out = MinHashReuseLinker(lsh_from=lsh_from).process(Corpus((copy, orig, other), (story,)))
+    links = out.stories[0].reuse
+    assert [r.articles for r in links] == [("copy", "orig")] and links[0].kind == "copy"
+    assert out.stories[0].source_groups == (("copy", "orig"), ("other",))

@@ -128,7 +128,7 @@ class MinHashReuseLinker(CorpusStage):
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
         found = set()
         for i, a in enumerate(arts):
-            m = LeanMinHash(seed=1, hashvalues=sigs[i].astype(np.uint64))
+            m = LeanMinHash(seed=1, hashvalues=sigs[i].astype(np.uint64), scheme="legacy")
             for key in lsh.query(m):
                 found.add((key, i))
             lsh.insert(i, m)
