@@ -122,3 +122,21 @@ def test_minhash_links_copies_only(lsh_from):
     links = out.stories[0].reuse
     assert [r.articles for r in links] == [("copy", "orig")] and links[0].kind == "copy"
     assert out.stories[0].source_groups == (("copy", "orig"), ("other",))
+
+
+def test_events_split_keeps_the_first_articles_id_and_is_logged():
+    """A story stretched over two events (here forced: everything joins at a tiny threshold)
+    splits in two; the part with the story's first article keeps the id."""
+    from newsweave.group.stories import StoryGrouper
+
+    g = StoryGrouper(threshold=0.01, backend="none", split_threshold=0.0)
+    g.add(QUAKE_PERU + QUAKE_JAPAN)
+    (sid,) = g.stories()
+    g.split_threshold = 0.14
+    g._split_check({sid})
+    split = [e for e in g.history if e.kind == "split"]
+    assert len(split) == 1 and split[0].stories[0] == sid
+    stories = g.stories()
+    assert set(stories[sid]) == {"peru-1", "peru-2", "peru-3"}
+    assert set(stories[split[0].stories[1]]) == {"japan-1", "japan-2"}
+    assert split[0].stories[1] == "s-" + QUAKE_JAPAN[0].content_hash[:12]

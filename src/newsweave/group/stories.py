@@ -60,7 +60,8 @@ REFRESH_GROWTH = 1.25
 @dataclass(frozen=True)
 class StoryEvent:
     """One grouping decision: ``new`` (article opened a story), ``join`` (article joined it),
-    ``merge`` (``stories[1]`` was folded into ``stories[0]``)."""
+    ``merge`` (``stories[1]`` was folded into ``stories[0]``), ``split`` (``stories[1]`` was
+    split off ``stories[0]``, which keeps its id and its first article)."""
 
     kind: str
     stories: tuple[str, ...]
@@ -76,6 +77,7 @@ class _Member:
     when: date | None
     tvec: dict = field(default_factory=dict)
     kvec: dict = field(default_factory=dict)
+    hash: str = ""  # the article's content hash: names a story split off from this member
 
 
 @dataclass
@@ -113,6 +115,8 @@ class StoryGrouper:
             its date; ``None`` turns the window off.
         weights: (embedding, content words, names and numbers), summing to 1.
         merge_threshold: centroid similarity at which two stories merge (default: ``threshold``).
+        split_threshold: a story of 4 or more whose two halves have a group-average similarity
+            below this is split in two (default: half of ``threshold``; 0 turns splits off).
         embedder: a ``newsweave.nlp.embed.Embedder`` (default MiniLM); ``backend="none"`` skips
             the embedding channel (its weight goes to the two others).
     """
@@ -120,7 +124,8 @@ class StoryGrouper:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD,
                  window_days: float | None = DEFAULT_WINDOW_DAYS,
                  weights: Sequence[float] = DEFAULT_WEIGHTS,
-                 merge_threshold: float | None = None, embedder=None, backend: str = "minilm"):
+                 merge_threshold: float | None = None, embedder=None, backend: str = "minilm",
+                 split_threshold: float | None = None):
         if not 0.0 < threshold < 1.0:
             raise ConfigError(f"story threshold {threshold!r} must lie between 0 and 1, e.g. 0.3")
         if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1.0) > 1e-6:
@@ -131,6 +136,7 @@ class StoryGrouper:
         self.threshold = threshold
         self.window_days = window_days
         self.merge_threshold = threshold if merge_threshold is None else merge_threshold
+        self.split_threshold = threshold / 2 if split_threshold is None else split_threshold
         self.backend = backend
         w = tuple(float(x) for x in weights)
         if backend == "none":
@@ -194,6 +200,7 @@ class StoryGrouper:
                 self.history.append(StoryEvent("new", (best.id,), a.id))
             touched.add(best.id)
         self._merge_check(touched)
+        self._split_check({self.resolve(t) for t in touched})
         self._refreshed_at = self._refreshed_at or self._df_terms.n
         return [(a.id, self._story_of[a.id]) for a in fresh]
 
@@ -230,7 +237,8 @@ class StoryGrouper:
             for pos, m in enumerate(c.members):
                 rows.append((m.id, c.id, _pack({
                     "pos": pos, "terms": m.terms, "keys": m.keys, "when": _iso(m.when),
-                    "emb": m.emb.astype(np.float32).tolist(), "t": m.tvec, "k": m.kvec})))
+                    "emb": m.emb.astype(np.float32).tolist(), "t": m.tvec, "k": m.kvec,
+                    "hash": m.hash})))
         return rows
 
     def meta(self) -> dict[str, bytes]:
@@ -258,7 +266,7 @@ class StoryGrouper:
             for aid, f in sorted(by_story.get(sid, ()), key=lambda x: x[1]["pos"]):
                 cl.members.append(_Member(aid, Counter(f["terms"]), Counter(f["keys"]),
                                           np.asarray(f["emb"], dtype=np.float32), _day(f["when"]),
-                                          f["t"], f["k"]))
+                                          f["t"], f["k"], f.get("hash", "")))
                 self._story_of[aid] = sid
             self._clusters[sid] = cl
 
@@ -274,7 +282,8 @@ class StoryGrouper:
         out = []
         for a, e in zip(arts, embs):
             body = f"{a.title}\n{a.text}" if a.title else a.text
-            out.append(_Member(a.id, content_terms(body), key_terms(body), e, _day(a.published)))
+            out.append(_Member(a.id, content_terms(body), key_terms(body), e, _day(a.published),
+                               hash=a.content_hash))
         return out
 
     # -- assignment ----------------------------------------------------------------------------
@@ -373,6 +382,63 @@ class StoryGrouper:
             self._retired[gone.id] = keep.id
             self.history.append(StoryEvent("merge", (keep.id, gone.id), None))
             queue.insert(0, keep.id)
+
+    def _pair(self, a: _Member, b: _Member) -> float:
+        we, wt, wk = self.weights
+        s = we * float(a.emb @ b.emb) if we else 0.0
+        return s + wt * _dot(a.tvec, b.tvec) + wk * _dot(a.kvec, b.kvec)
+
+    def _split_check(self, touched: set[str]) -> None:
+        """Split a story whose members fell into two groups that no longer belong together.
+
+        Members are grouped two ways from the least similar pair (three rounds of moving each
+        member to the side it is closer to, by group average); if both sides hold two or more
+        and their cross group-average is under ``split_threshold``, the side without the story's
+        first member leaves as a new story named after its own first member. Group-average
+        joining makes this rare: it undoes a story that a run of in-between articles stretched.
+        """
+        if self.split_threshold <= 0:
+            return
+        for sid in sorted(touched, key=lambda x: self._clusters[x].seq):
+            c = self._clusters[sid]
+            n = len(c.members)
+            if not c.alive or n < 4 or n > 200:  # O(n^2) pairs; big stories are checked by merges
+                continue
+            sim = np.array([[self._pair(x, y) if i != j else 0.0 for j, y in enumerate(c.members)]
+                            for i, x in enumerate(c.members)])
+            i, j = np.unravel_index(np.argmin(sim + np.eye(n) * 9.0), sim.shape)
+            side = sim[:, i] >= sim[:, j]
+            side[i], side[j] = True, False
+            for _ in range(3):
+                a, b = side.sum(), n - side.sum()
+                if a == 0 or b == 0:
+                    break
+                to_a = sim[:, side].sum(1) / np.maximum(a - side, 1)
+                to_b = sim[:, ~side].sum(1) / np.maximum(b - ~side, 1)
+                side = to_a >= to_b
+            if side.sum() < 2 or (~side).sum() < 2:
+                continue
+            if sim[np.ix_(side, ~side)].mean() >= self.split_threshold:
+                continue
+            stay = side if side[0] else ~side
+            self._split(c, [m for m, k in zip(c.members, stay) if not k])
+
+    def _split(self, c: _Cluster, leaving: list[_Member]) -> None:
+        gone = {m.id for m in leaving}
+        kept = [m for m in c.members if m.id not in gone]
+        c.members, c.emb, c.tsum, c.ksum, c.first, c.last = [], np.zeros_like(c.emb), {}, {}, None, None
+        for m in kept:
+            self._join(c, m)
+        h = leaving[0].hash or hashlib.sha1(leaving[0].id.encode("utf-8")).hexdigest()
+        sid, k = f"s-{h[:12]}", 2
+        while sid in self._clusters:
+            sid, k = f"s-{h[:12]}-{k}", k + 1
+        new = _Cluster(sid, self._seq, [], np.zeros_like(c.emb))
+        self._seq += 1
+        self._clusters[sid] = new
+        for m in leaving:
+            self._join(new, m)
+        self.history.append(StoryEvent("split", (c.id, sid), None))
 
     def _candidates_for_story(self, c: _Cluster) -> list[_Cluster]:
         out = []

@@ -6,8 +6,8 @@ The grouper's state lives in the store (``story_state``: one row per story with 
 ``group_pending`` takes the stored articles no story holds yet, in (published, id) order and in
 fixed chunks, and for each chunk, in one transaction: the grouper's decisions, the touched stories
 rewritten with their recomputed briefs (the corpus stages after grouping, run on those stories
-only), the stories merged away removed, the events (``new``, ``join``, ``merge``) logged in
-``story_events``, and the new state. A crash anywhere leaves the store at a chunk boundary, and
+only), the stories merged away removed, the events (``new``, ``join``, ``merge``, ``split``) logged
+in ``story_events``, and the new state. A crash anywhere leaves the store at a chunk boundary, and
 the next ingest picks up the pending articles where it stopped, in the same chunks, so it ends
 where a clean run ends.
 
@@ -212,6 +212,9 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
             if e.kind == "merge":
                 retired.add(e.stories[1])
                 log.append(("merge", e.stories[0], e.stories[1], None))
+            elif e.kind == "split":  # stories[1] leaves stories[0], which keeps its id
+                log.append(("split", e.stories[0], e.stories[1], None))
+                touched.add(e.stories[1])
             else:
                 log.append((e.kind, e.stories[0], None, e.article))
             touched.add(e.stories[0])
