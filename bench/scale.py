@@ -18,6 +18,7 @@ RSS of the process, and the store's counts.
 
     .venv/bin/python bench/scale.py              # 100,000 articles, files of 10,000
     .venv/bin/python bench/scale.py --n 5000 --chunk 1000
+    .venv/bin/python bench/scale.py --quality    # the light grouper's threshold sweep
 """
 
 from __future__ import annotations
@@ -237,6 +238,29 @@ def _quality(placed: dict, links: list, truth: dict) -> dict:
                        "pairs": len(wanted)}}
 
 
+def quality(thresholds=(0.24, 0.28, 0.32, 0.36, 0.40, 0.44)) -> None:
+    """The light grouper on bench/cluster.py's sets: dev (DUC 2004, MEANTIME) and test (ECB+
+    subtopics, NewsWCL50), one line per threshold, BCubed F1 and clusters."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import cluster as C
+
+    from newsweave.group.stories_light import LightGrouper
+
+    ecb, sub, _top = C.load_ecb()
+    sets = {"DUC": C.load_duc(), "MEANTIME": C.load_meantime(), "ECB+": (ecb, sub),
+            "WCL": C.load_wcl()}
+    print("threshold  " + "  ".join(f"{k:>16}" for k in sets) + "  dev mean")
+    for th in thresholds:
+        cells, dev = [], []
+        for name, (arts, gold) in sets.items():
+            sc = C.scores(dict(LightGrouper(threshold=th).add(arts)), gold)
+            cells.append(f"{sc['f1']:.3f} ({sc['clusters']:>4})")
+            if name in ("DUC", "MEANTIME"):
+                dev.append(sc["f1"])
+        print(f"{th:9.2f}  " + "  ".join(f"{c:>16}" for c in cells)
+              + f"  {sum(dev) / 2:8.3f}", flush=True)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000, help="articles in the stream")
@@ -244,7 +268,12 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--out", type=Path, default=OUT, help="folder for the stream and the store")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ap.add_argument("--quality", action="store_true",
+                    help="only the light grouper's threshold sweep on DUC/MEANTIME/ECB+/NewsWCL50")
     args = ap.parse_args(argv)
+    if args.quality:
+        quality()
+        return
     res = run(args.n, args.chunk, args.seed, out=args.out, quiet=args.json)
     if args.json:
         print(json.dumps(res))

@@ -52,20 +52,22 @@ def lead_text(article: Article, sentences: int = 3, limit: int = 700) -> str:
     return " ".join(" ".join(parts).split())[:limit]
 
 
-def content_terms(text: str) -> Counter:
-    """Lower-cased content words and their counts."""
+def content_terms(text: str, words: list[str] | None = None) -> Counter:
+    """Lower-cased content words and their counts (``words``: ``_WORD.findall(text)``, if the
+    caller has it already)."""
     out: Counter = Counter()
-    for m in _WORD.finditer(text):
-        w = m.group().lower().strip("'’-")
+    for w, c in Counter(_WORD.findall(text) if words is None else words).items():  # each once
+        w = w.lower().strip("'’-")
         if len(w) > 2 and w not in _STOP:
-            out[w] += 1
+            out[w] += c
     return out
 
 
-def key_terms(text: str) -> Counter:
+def key_terms(text: str, words: list[str] | None = None) -> Counter:
     """Names (lower-cased, joined by "_") and numbers, with counts."""
     out: Counter = Counter()
-    lower_words = {m.group() for m in _WORD.finditer(text) if m.group()[0].islower()}
+    lower_words = {w for w in (_WORD.findall(text) if words is None else words)
+                   if w[0].islower()}
     for m in _NAME.finditer(text):
         words = m.group().split()
         while words and words[0].lower() in _NOT_NAMES:

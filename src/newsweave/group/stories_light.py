@@ -32,13 +32,13 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction import FeatureHasher
 
 from ..errors import ConfigError
 from ..model import Article, Story, replace
 from ..pipeline import Corpus, CorpusStage
 from .stories import DEFAULT_WEIGHTS, DEFAULT_WINDOW_DAYS, StoryEvent, _day, _order
-from .stories_features import content_terms, key_terms, lead_text
+from .stories_features import _WORD, content_terms, key_terms, lead_text
 from .titles import central_title
 
 # The static embedding puts unrelated leads at cosine 0.3-0.5 (MiniLM: near 0), so the light
@@ -52,17 +52,11 @@ BATCH = 512  # articles scored together; the one-by-one assignment inside a batc
 NO_DAY = -1
 
 
-def _counts(analyzer):
-    return HashingVectorizer(analyzer=analyzer, n_features=2 ** HASH_BITS, alternate_sign=False,
-                             norm=None, dtype=np.float32)
-
-
-def _content(text: str) -> list[str]:
-    return [t for t, c in content_terms(text).items() for _ in range(c)]
-
-
-def _keys(text: str) -> list[str]:
-    return [t for t, c in key_terms(text).items() for _ in range(c)]
+def _hasher() -> FeatureHasher:
+    # FeatureHasher and HashingVectorizer share murmurhash3 (seed 0), so a term lands in the
+    # same column either way.
+    return FeatureHasher(n_features=2 ** HASH_BITS, input_type="dict", alternate_sign=False,
+                         dtype=np.float32)
 
 
 class LightGrouper:
@@ -91,7 +85,7 @@ class LightGrouper:
         self.merge_threshold = threshold if merge_threshold is None else merge_threshold
         self.weights = tuple(float(w) for w in weights)
         self._embedder = embedder
-        self._tv, self._kv = _counts(_content), _counts(_keys)
+        self._hash = _hasher()
         width = 2 ** HASH_BITS
         self.df_terms = np.zeros(width, dtype=np.int64)
         self.df_keys = np.zeros(width, dtype=np.int64)
@@ -145,8 +139,9 @@ class LightGrouper:
         self.warm_up()
         bodies = [f"{a.title}\n{a.text}" if a.title else a.text for a in arts]
         emb = self._embedder.encode([lead_text(a) for a in arts]).astype(np.float32)
-        terms = self._tv.transform(bodies).tocsr()
-        keys = self._kv.transform(bodies).tocsr()
+        words = [_WORD.findall(b) for b in bodies]
+        terms = self._hash.transform(content_terms(b, w) for b, w in zip(bodies, words)).tocsr()
+        keys = self._hash.transform(key_terms(b, w) for b, w in zip(bodies, words)).tocsr()
         # The batch counts in the IDF from the start (as StoryGrouper does).
         self.n_docs += len(arts)
         self.df_terms += np.bincount(terms.indices, minlength=self.df_terms.size)
