@@ -159,6 +159,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process (user + system): on a shared machine the wall clock also
+    counts the time other jobs hold the cores."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
 def light_pipeline(workdir: Path):
     from newsweave.config import load_config
     from newsweave.pipeline import Pipeline
@@ -184,20 +191,23 @@ def run(n: int, chunk: int, seed: int = 2024, out: Path = OUT, quiet: bool = Fal
     warm_s = time.perf_counter() - t0
     totals: dict[str, float] = {}
     files = []
+    cpu_start = cpu_s()
     with Store(db) as st:
         for batch in batches:
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_s()
             res = ingest(st, [str(p) for p in batch], pipeline)
             wall = time.perf_counter() - t0
             for k, v in res.seconds.items():
                 totals[k] = totals.get(k, 0.0) + v
             row = {"file": batch[0].name, "stored": st.count("articles"), "seconds": wall,
+                   "cpu_s": cpu_s() - cpu0, "load": os.getloadavg()[0],
                    "steps": res.seconds, "stories": res.stories, "rss_mb": peak_rss_mb()}
             files.append(row)
             if not quiet:
                 print(f"{row['file']}: {row['stored']:>7} stored  {wall:6.1f} s  "
                       + "  ".join(f"{k} {v:.1f}" for k, v in res.seconds.items())
-                      + f"  stories {res.stories}  peak RSS {row['rss_mb']:.0f} MB", flush=True)
+                      + f"  stories {res.stories}  peak RSS {row['rss_mb']:.0f} MB  CPU "
+                      f"{row['cpu_s']:.1f} s  load {row['load']:.1f}", flush=True)
         counts = {t: st.count(t) for t in ("articles", "stories", "copy_links", "story_events")}
         merges = st.db.execute("SELECT COUNT(*) FROM story_events WHERE kind = 'merge'").fetchone()[0]
         sizes = [r[0] for r in st.db.execute("SELECT n_articles FROM stories")]
@@ -212,6 +222,7 @@ def run(n: int, chunk: int, seed: int = 2024, out: Path = OUT, quiet: bool = Fal
     quality = _quality(placed, links, truth)
     return {"n": n, "chunk": chunk, "build_s": build_s, "warm_s": warm_s, "totals": totals,
             "ingest_s": sum(f["seconds"] for f in files), "files": files, "counts": counts,
+            "ingest_cpu_s": cpu_s() - cpu_start,
             "merges": merges, "peak_rss_mb": peak_rss_mb(),
             "largest_story": max(sizes) if sizes else 0,
             "singletons": sum(1 for s in sizes if s == 1),
@@ -283,7 +294,7 @@ def main(argv=None) -> None:
           f"{res['build_s']:.1f} s; models loaded in {res['warm_s']:.1f} s")
     print("seconds per stage (all files): "
           + ", ".join(f"{k} {v:.1f}" for k, v in res["totals"].items())
-          + f"; ingest total {res['ingest_s']:.1f} s")
+          + f"; ingest total {res['ingest_s']:.1f} s wall, {res['ingest_cpu_s']:.1f} s CPU")
     print(f"peak RSS {res['peak_rss_mb']:.0f} MB")
     print(f"store: {res['counts']}; merges {res['merges']}; largest story "
           f"{res['largest_story']}; single-article stories {res['singletons']}")
