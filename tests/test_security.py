@@ -301,3 +301,61 @@ def test_a_trafilatura_crash_keeps_the_page_as_plain_text(monkeypatch):
     assert "bridge reopened" in doc.text
     assert doc.warnings == ("HTML could not be parsed: ValueError: broken markup; body taken as "
                             "the page's plain text",)
+
+
+# --- the web app in process: token on writes, body limit, file routes ----------------------------------
+
+WEB_TOKEN = "s3cret-token-for-tests-0123456789"
+
+
+@pytest.fixture(scope="module")
+def web_client(tmp_path_factory):
+    pytest.importorskip("fastapi", reason="the web extra is not installed")
+    from starlette.testclient import TestClient
+
+    from newsweave.web.app import create_app
+
+    tmp = tmp_path_factory.mktemp("web-sec")
+    config = load_config(web__token=WEB_TOKEN, web__max_upload_bytes=10_000)
+    with TestClient(create_app(tmp / "store.db", config)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({}, 401),
+    ({"Authorization": "Bearer"}, 401),
+    ({"Authorization": f"Basic {WEB_TOKEN}"}, 401),
+    ({"Authorization": "Bearer wrong"}, 403),
+    ({"Authorization": f"Bearer {WEB_TOKEN[:-1]}"}, 403),  # a prefix is not the token
+    ({"Authorization": f"Bearer {WEB_TOKEN}x"}, 403),
+])
+def test_writes_need_the_exact_token(web_client, headers, status):
+    r = web_client.post("/api/ingest", content=b'{"id": "w", "text": "Hello."}\n',
+                        headers={"Content-Type": "application/jsonl", **headers})
+    assert r.status_code == status, r.text
+    assert web_client.get("/api/health").json()["articles"] == 0
+
+
+def test_other_write_methods_are_not_routes(web_client):
+    for method in ("PUT", "DELETE", "PATCH"):
+        for path in ("/api/ingest", "/api/stories", "/api/articles/x"):
+            assert web_client.request(method, path).status_code in (404, 405), (method, path)
+
+
+def test_an_upload_over_the_limit_is_refused_before_ingest(web_client):
+    body = b'{"id": "big", "text": "' + b"a" * 20_000 + b'"}\n'
+    r = web_client.post("/api/ingest", content=body, headers={
+        "Content-Type": "application/jsonl", "Authorization": f"Bearer {WEB_TOKEN}"})
+    assert r.status_code == 413 and "web.max_upload_bytes" in r.json()["detail"]
+    assert web_client.get("/api/health").json()["articles"] == 0
+
+
+@pytest.mark.parametrize("path", [
+    "/static/..%2f..%2f..%2fpyproject.toml", "/static/%2e%2e%2fapp.py", "/static/app.py",
+    "/static/..%5c..%5cpyproject.toml", "/static/story.css%00.py", "/articles/..%2f..%2fetc%2fpasswd",
+    "/api/articles/..%2f..%2f..%2f..%2fetc%2fpasswd", "/api/stories/..%2f..%2fpyproject.toml",
+])
+def test_no_route_serves_a_file_outside_the_app(web_client, path):
+    r = web_client.get(path)
+    assert r.status_code in (400, 404, 422), (path, r.status_code)
+    assert b"root:" not in r.content and b"[project]" not in r.content and b"import " not in r.content
