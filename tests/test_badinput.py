@@ -149,9 +149,9 @@ def test_articles_over_max_articles_become_too_many_problems(corpus, tmp_path):
 
 def test_the_store_ingest_is_not_bound_by_max_articles(corpus, tmp_path):
     pipe = Pipeline(config=load_config(limits__max_articles=5))
-    arts, problems, inputs = pipe.articles([str(corpus["dir"] / "list.json")])
+    arts, problems, _ = pipe.articles([str(corpus["dir"] / "list.json")])
     assert len(arts) == 3  # under the limit either way
-    arts, problems, inputs = pipe.articles([str(corpus["dir"] / "many_articles.jsonl")])
+    arts, problems, _ = pipe.articles([str(corpus["dir"] / "many_articles.jsonl")])
     assert len(arts) == 40 and not problems  # articles() (store, Dask) batches; only run() caps
 
 
