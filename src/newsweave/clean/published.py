@@ -2,12 +2,14 @@
 
 An article is written on or after the latest day it names ("on Sunday, 7 November", "UN News
 November 8"). A date without a year takes it from the weekday when one is given (7 November is a
-Sunday in 2021), else from the dated articles of the same run, else stays unknown.
+Sunday in 2021), else from the dated articles of the same run (those that share the most rare
+names with it, when the run spans several years), else stays unknown.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -68,13 +70,15 @@ def infer_publication_dates(articles: Sequence[Article]) -> list[Article]:
                    if a.published and len(a.published) >= 10)
     context_year = known[len(known) // 2].year if known else None
     latest_known = known[-1] if known else None
+    nearest = _NearestYear(articles) if len({d.year for d in known}) > 1 else None
     today = date.today()
     out = []
     for art in articles:
         if art.published:
             out.append(art)
             continue
-        found = [d for d, _ in dates_in_text(art.text, context_year) if d <= today]
+        year = (nearest.year(art) if nearest else None) or context_year
+        found = [d for d, _ in dates_in_text(art.text, year) if d <= today]
         if latest_known:
             # A named date well after the rest of the story is a plan ("elections on 5 December"),
             # not the day of writing.
@@ -83,3 +87,37 @@ def infer_publication_dates(articles: Sequence[Article]) -> list[Article]:
             art = replace(art, published=max(found).isoformat(), published_from="text")
         out.append(art)
     return out
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*\b")
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words past each sentence's first: the names an article is about."""
+    return {m.group(0) for m in _NAME.finditer(text)
+            if m.start() > 1 and text[m.start() - 2] not in ".!?\n"}
+
+
+class _NearestYear:
+    """The year of the dated articles that share the most rare names with an undated one: in a
+    run over several years, "November 8" in an article about Kadhimi is the year of the other
+    Kadhimi articles, not the run's median year."""
+
+    MAX_DF = 50  # names in more dated articles than this say nothing about which ones
+
+    def __init__(self, articles: Sequence[Article]):
+        self.index: dict[str, list[int]] = {}
+        for a in articles:
+            if a.published and len(a.published) >= 10:
+                year = int(a.published[:4])
+                for name in _names(a.text):
+                    self.index.setdefault(name, []).append(year)
+
+    def year(self, art: Article) -> int | None:
+        votes: Counter = Counter()
+        for name in _names(art.text):
+            years = self.index.get(name, ())
+            if 0 < len(years) <= self.MAX_DF:
+                for y, k in Counter(years).items():
+                    votes[y] += k / len(years)  # rarer names weigh more
+        return votes.most_common(1)[0][0] if votes else None
