@@ -144,6 +144,18 @@ def test_examples_are_one_story():
     assert len(report.stories) == 1, [s.articles for s in report.stories]
 
 
+def test_a_folder_of_two_events_is_two_stories(seeds_dir, pipeline):
+    """The default pipeline (group.mode: events) on the example cluster and the seeds together:
+    two stories, each with its own articles and its own brief."""
+    assert pipeline.config.get("group.mode") == "events"
+    report = pipeline.run([str(EXAMPLES), str(seeds_dir)])
+    groups = sorted(sorted(s.articles) for s in report.stories)
+    examples = sorted(p.stem for p in EXAMPLES.glob("*.txt"))
+    seeds = sorted(p.name.rsplit(".", 1)[0] for p in seeds_dir.iterdir() if not p.name.startswith("."))
+    assert groups == sorted([examples, seeds]), groups
+    assert all(s.summary for s in report.stories)
+
+
 # -- quality gate (bench/cluster.py) -----------------------------------------------------------
 
 
