@@ -48,6 +48,7 @@ from .titles import central_title
 # keeps examples/cluster one story (0.36: 4 stories; the seeds split in two from 0.32 up).
 LIGHT_THRESHOLD = 0.32
 HASH_BITS = 18
+MAX_SPAN_DAYS = 21.0  # three weeks; ECB+, DUC, MEANTIME carry no dates, so no set measures it
 BATCH = 512  # articles scored together; the one-by-one assignment inside a batch is exact
 NO_DAY = -1
 
@@ -65,6 +66,10 @@ class LightGrouper:
     Args:
         threshold: group-average similarity an article needs to join a story.
         window_days: an article joins only stories with a member this many days either side.
+        max_span_days: nor stories whose first article is more than this many days before it
+            (None: no limit). An event is told within weeks; without the limit a recurring
+            topic chains one story through the whole year (bench/scale.py saw stories of 1,000
+            articles over ten months), and each new article then rewrites that whole story.
         weights: (embedding, content words, names and numbers), summing to 1.
         merge_threshold: centroid similarity at which two stories merge (default ``threshold``).
         embedder: anything with ``encode(texts) -> unit vectors`` (default: ``StaticEmbedder``).
@@ -73,7 +78,7 @@ class LightGrouper:
     def __init__(self, threshold: float = LIGHT_THRESHOLD,
                  window_days: float | None = DEFAULT_WINDOW_DAYS,
                  weights: Sequence[float] = DEFAULT_WEIGHTS, merge_threshold: float | None = None,
-                 embedder=None):
+                 embedder=None, max_span_days: float | None = MAX_SPAN_DAYS):
         if not 0.0 < threshold < 1.0:
             raise ConfigError(f"light story threshold {threshold!r} must lie between 0 and 1, "
                               "e.g. 0.28")
@@ -82,6 +87,7 @@ class LightGrouper:
                               "numbers summing to 1 (embedding, words, names)")
         self.threshold = threshold
         self.window_days = window_days
+        self.max_span_days = max_span_days
         self.merge_threshold = threshold if merge_threshold is None else merge_threshold
         self.weights = tuple(float(w) for w in weights)
         self._embedder = embedder
@@ -183,6 +189,9 @@ class LightGrouper:
                 far = ((first[:width] != NO_DAY)
                        & (((first[:width] - days[i]) > self.window_days)
                           | ((days[i] - last[:width]) > self.window_days)))
+                if self.max_span_days is not None:
+                    far |= (first[:width] != NO_DAY) & (
+                        (days[i] - first[:width]) > self.max_span_days)
                 sim[far] = -1.0
             best = int(np.argmax(sim)) if width else -1
             if best >= 0 and sim[best] >= self.threshold:
@@ -243,8 +252,9 @@ class LightGrouper:
         if self.window_days is None or len(dated) < len(days):
             return sorted(live, key=lambda k: self.seq[k])
         lo, hi = dated.min() - self.window_days, dated.max() + self.window_days
+        oldest = dated.min() - self.max_span_days if self.max_span_days is not None else -1e18
         keep = [k for k in live if self.first[k] == NO_DAY
-                or (self.last[k] >= lo and self.first[k] <= hi)]
+                or (self.last[k] >= lo and self.first[k] <= hi and self.first[k] >= oldest)]
         return sorted(keep, key=lambda k: self.seq[k])
 
     def _merge_check(self, touched: list[int]) -> None:
@@ -281,7 +291,9 @@ class LightGrouper:
         if self.window_days is None or NO_DAY in (self.first[a], self.first[b]):
             return True
         gap = max(self.first[b] - self.last[a], self.first[a] - self.last[b])
-        return gap <= self.window_days
+        span = max(self.last[a], self.last[b]) - min(self.first[a], self.first[b])
+        return gap <= self.window_days and (self.max_span_days is None
+                                            or span <= self.max_span_days)
 
     def _fold(self, keep: int, gone: int) -> None:
         self.sums[keep] = (self.sums[keep] + self.sums[gone]).tocsr()
