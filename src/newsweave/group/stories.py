@@ -152,6 +152,7 @@ class StoryGrouper:
         self._df_keys = DocumentFrequencies()
         self._refreshed_at = 0
         self._seq = 0
+        self._dirty: set[str] | None = set()  # stories changed since the last save; None: all
         self._dim = 0
 
     # -- public --------------------------------------------------------------------------------
@@ -221,19 +222,29 @@ class StoryGrouper:
 
     # -- state (the store keeps it between ingests: store/grouping.py) -------------------------
 
+    def _changed(self) -> list[_Cluster]:
+        if self._dirty is None:
+            return list(self._clusters.values())
+        return [self._clusters[s] for s in sorted(self._dirty)]
+
+    def mark_saved(self) -> None:
+        self._dirty = set()
+
     def state_rows(self) -> list[tuple]:
-        """(story id, seq, alive, n, first, last, merged_into, centroid blob) per story."""
+        """(story id, seq, alive, n, first, last, merged_into, centroid blob) per story changed
+        since ``mark_saved`` (all of them after an IDF refresh re-weighted every centroid)."""
         rows = []
-        for c in self._clusters.values():
+        for c in self._changed():
             blob = _pack({"emb": c.emb.astype(np.float32).tolist(), "t": c.tsum, "k": c.ksum})
             rows.append((c.id, c.seq, int(c.alive), len(c.members), _iso(c.first), _iso(c.last),
                          self._retired.get(c.id), blob))
         return rows
 
     def member_rows(self) -> list[tuple]:
-        """(article id, story id, features blob) per member of a live story."""
+        """(article id, story id, features blob) per member of a story changed since
+        ``mark_saved``."""
         rows = []
-        for c in self._clusters.values():
+        for c in self._changed():
             for pos, m in enumerate(c.members):
                 rows.append((m.id, c.id, _pack({
                     "pos": pos, "terms": m.terms, "keys": m.keys, "when": _iso(m.when),
@@ -329,6 +340,8 @@ class StoryGrouper:
         return c
 
     def _join(self, c: _Cluster, m: _Member) -> None:
+        if self._dirty is not None:
+            self._dirty.add(c.id)
         c.members.append(m)
         c.emb = c.emb + m.emb
         _add(c.tsum, m.tvec)
@@ -342,6 +355,7 @@ class StoryGrouper:
 
     def _refresh(self) -> None:
         """Re-weight every member and centroid with the IDF of the corpus as it is now."""
+        self._dirty = None
         tidf, tdef = self._df_terms.table()
         kidf, kdef = self._df_keys.table()
         for c in self._clusters.values():
@@ -380,6 +394,8 @@ class StoryGrouper:
             gone.alive = False
             gone.members = []
             self._retired[gone.id] = keep.id
+            if self._dirty is not None:
+                self._dirty.add(gone.id)
             self.history.append(StoryEvent("merge", (keep.id, gone.id), None))
             queue.insert(0, keep.id)
 

@@ -84,6 +84,7 @@ class _Events:
         if not self.loaded:
             self.g.load(store.grouper_meta(), store.story_state(everything=True),
                         store.member_state())
+            self.g.mark_saved()
             self.loaded = True
 
     def add(self, arts):
@@ -96,8 +97,10 @@ class _Events:
         return self.g.resolve(sid)
 
     def save(self) -> dict:
-        return {"meta": self.g.meta(), "state": self.g.state_rows(),
-                "members": self.g.member_rows()}
+        out = {"meta": self.g.meta(), "state": self.g.state_rows(),
+               "members": self.g.member_rows()}
+        self.g.mark_saved()
+        return out
 
 
 class _Light:
