@@ -172,22 +172,14 @@ class _Progress:
 
 def _analyze(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .errors import ConfigError
     from .pipeline import Pipeline
     from .render import render
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"newsweave: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    config = load_config(args.config)
     progress = _Progress(not args.quiet)
     try:
         with _executor(args, config) as executor:
             report = Pipeline(config=config, executor=executor).run(args.paths, progress=progress)
-    except ConfigError as exc:
-        print(f"newsweave: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     finally:
         progress.close()
     text = render(report, args.format)
@@ -217,24 +209,16 @@ def _open_store(path: str, must_exist: bool = True):
 
 def _ingest(args) -> int:
     from .config import load_config
-    from .errors import ConfigError
     from .pipeline import Pipeline
     from .store import ingest
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"newsweave: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    config = load_config(args.config)
     progress = _Progress(not args.quiet)
     with _open_store(args.db, must_exist=False) as store:
         try:
             with _executor(args, config) as executor:
                 res = ingest(store, args.paths, Pipeline(config=config, executor=executor),
                              progress=progress)
-        except ConfigError as exc:
-            print(f"newsweave: {exc}", file=sys.stderr)
-            return EXIT_USAGE
         finally:
             progress.close()
     if not args.quiet:
@@ -343,7 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"analyze": _analyze, "ingest": _ingest, "stories": _stories, "show": _show,
                 "search": _search, "export": _export, "serve": _serve}
     if args.command in commands:
-        return commands[args.command](args)
+        from .errors import ConfigError
+
+        try:
+            return commands[args.command](args)
+        except ConfigError as exc:  # a bad setting, in a file or an option: bad usage
+            print(f"newsweave: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.command == "schema":  # noqa: SIM102
         from .schema import REPORT_SCHEMA
 
