@@ -204,9 +204,9 @@ def test_unknown_option_and_bad_limit_exit_2(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_full_size_corpus(tmp_path):
-    """50 MB of text and 10,000 one-line articles, with the shipped limits. Event grouping: in the
-    default single-story mode cross-checking 2,000 articles as one story takes hours (it grows
-    about quadratically with the story: bench/RESULTS.md "Reliability (#9)")."""
+    """50 MB of text and 10,000 one-line articles, with the shipped limits and event grouping
+    (in single-story mode, cross-checking 2,000 articles as one story takes about an hour or more:
+    it grows about quadratically with the story, bench/RESULTS.md "Reliability (#9)")."""
     dest = tmp_path / "bad"
     records: dict = {}
     manifest = make_corpus(dest, records=records)
