@@ -107,7 +107,7 @@ def build_stream(n: int, chunk: int, seed: int = 2024, out: Path = OUT,
     mean = sum(sizes.values()) / len(sizes)
     passes = max(1, -(-n // int(mean * len(names))))
     # A group is replayed once per pass, always at the same offset inside the pass's stretch of
-    # the year, so its replays lie `seg` days apart (25 at 100k), beyond the grouping window:
+    # the year, so its replays lie `seg` days apart (14 at 100k), beyond the grouping window:
     # replaying the same documents within a week would be one story, not two events.
     seg = 362 // passes
     offset = {g: rng.randrange(seg) for g in names}
