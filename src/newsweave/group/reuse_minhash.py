@@ -35,7 +35,7 @@ SHINGLE = 5
 COPY_JACCARD = 0.3
 LSH_FROM = 300
 
-_WORD = re.compile(r"\w+", re.U)
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def signature(text: str, num_perm: int = NUM_PERM, k: int = SHINGLE) -> np.ndarray:

@@ -19,7 +19,7 @@ from ..pipeline import LanguageDetector
 from .language import _LETTER, detect_language
 
 EN_SHARE = 0.35  # English news prose: about 0.45-0.55; French/German/Spanish: under 0.1
-_WORD = re.compile(r"[^\W\d_]+", re.U)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def looks_english(text: str, words: int = 80) -> bool:
