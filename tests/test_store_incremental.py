@@ -140,3 +140,34 @@ def test_events_split_keeps_the_first_articles_id_and_is_logged():
     assert set(stories[sid]) == {"peru-1", "peru-2", "peru-3"}
     assert set(stories[split[0].stories[1]]) == {"japan-1", "japan-2"}
     assert split[0].stories[1] == "s-" + QUAKE_JAPAN[0].content_hash[:12]
+
+
+def test_a_merge_across_ingests_is_logged_and_the_older_story_stays(tmp_path):
+    """Two stored stories that a later article brings together merge in the store: the older id
+    stays, the younger story's row goes, story_events and story_state record it."""
+    from newsweave.group.reuse_minhash import MinHashReuseLinker
+    from newsweave.group.stories_light import LightStoryGrouping
+    from newsweave.pipeline import Sentencizer
+
+    def pipe(merge):
+        return Pipeline(stages=[Sentencizer(), LightStoryGrouping(threshold=0.95,
+                                                                 merge_threshold=merge),
+                                MinHashReuseLinker()])
+
+    a = _art("a", "Mayor Lena Ostrova of Kellburg opened the new harbour bridge on Monday.", 4)
+    b = _art("b", "Storm Irma flooded the Kellburg harbour district, closing the bridge.", 4)
+    c = _art("c", "Kellburg harbour bridge: Mayor Ostrova and the storm Irma floods.", 5)
+    with Store(tmp_path / "s.db") as st:
+        ingest(st, [_write(tmp_path / "ab.jsonl", [a, b])], pipe(0.95))
+        ids = {s["id"] for s in st.stories()}
+        assert len(ids) == 2
+        ingest(st, [_write(tmp_path / "c.jsonl", [c])], pipe(0.1))
+        merges = list(st.db.execute(
+            "SELECT story_id, other FROM story_events WHERE kind = 'merge'"))
+        assert merges
+        (kept,) = [s["id"] for s in st.stories()]
+        assert kept in ids and all(tuple(m)[1] != kept for m in merges)
+        assert set(st.story(kept)["articles"]) == {"a", "b", "c"}
+        gone = (ids - {kept}).pop()
+        assert st.db.execute("SELECT merged_into FROM story_state WHERE story_id = ?",
+                             (gone,)).fetchone()[0] == kept

@@ -401,9 +401,11 @@ class LightStoryGrouping(CorpusStage):
     adds = frozenset({"stories", "title"})
 
     def __init__(self, threshold: float = LIGHT_THRESHOLD,
-                 window_days: float | None = DEFAULT_WINDOW_DAYS, embedder=None):
+                 window_days: float | None = DEFAULT_WINDOW_DAYS, embedder=None,
+                 merge_threshold: float | None = None):
         self.threshold = threshold
         self.window_days = window_days
+        self.merge_threshold = merge_threshold
         self._embedder = embedder
 
     def warm_up(self) -> None:
@@ -417,7 +419,8 @@ class LightStoryGrouping(CorpusStage):
         if not corpus.articles:
             return corpus
         self.warm_up()
-        g = LightGrouper(self.threshold, self.window_days, embedder=self._embedder)
+        g = LightGrouper(self.threshold, self.window_days, embedder=self._embedder,
+                         merge_threshold=self.merge_threshold)
         g.add(corpus.articles)
         by_id = {a.id: a for a in corpus.articles}
         stories = []

@@ -113,7 +113,8 @@ class _Light:
         self.stage = stage
         self.g: LightGrouper | None = None
         self.make = lambda: LightGrouper(stage.threshold, stage.window_days,
-                                         embedder=stage._embedder)
+                                         embedder=stage._embedder,
+                                         merge_threshold=stage.merge_threshold)
 
     @property
     def history(self):
