@@ -359,3 +359,12 @@ def test_no_route_serves_a_file_outside_the_app(web_client, path):
     r = web_client.get(path)
     assert r.status_code in (400, 404, 422), (path, r.status_code)
     assert b"root:" not in r.content and b"[project]" not in r.content and b"import " not in r.content
+
+
+def test_a_huge_stdin_line_is_a_problem_not_parsed():
+    rec = json.dumps({"id": "big", "text": "word " * 400})
+    ok = json.dumps({"id": "ok", "text": "The council approved the bridge budget on Tuesday."})
+    items = list(read_inputs(["-"], load_config(limits__max_input_bytes=1000),
+                             stdin=io.StringIO(rec + "\n" + ok + "\n")))
+    assert [type(i).__name__ for i in items] == ["Problem", "RawDocument"]
+    assert items[0].kind == "too_large" and "limits.max_input_bytes" in items[0].message

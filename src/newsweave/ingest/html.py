@@ -52,8 +52,9 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+# A private prototype, so that the shared ``ctypes.pythonapi`` entry keeps its own argtypes.
+_set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
 
 
 @contextmanager

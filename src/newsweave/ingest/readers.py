@@ -130,11 +130,16 @@ def _record_to_raw(rec: object, input_name: str, default_id: str, config: Config
 
 def _read_records(lines: Iterable[tuple[int, str]], name: str, config: Config) -> Iterator:
     any_line = False
+    limit = config.get("limits.max_input_bytes")
     for lineno, line in lines:
         if not line.strip():
             continue
         any_line = True
         where = f"{name}:{lineno}"
+        if len(line) > limit:  # only stdin can get here: a file is cut to the limit when read
+            yield Problem(where, "too_large", f"line {lineno} holds {len(line):,} characters, over "
+                                              f"limits.max_input_bytes ({limit:,}); not parsed")
+            continue
         try:
             rec = _loads(line)
         except InputError as exc:
