@@ -201,11 +201,12 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
     reuse = next((st for st in after if hasattr(st, "signatures")), None)
     t = timings if timings is not None else {}
     done = 0
-    for i in range(0, len(pending), chunk):
-        ids = pending[i:i + chunk]
+    known = known or {}
+    for start in range(0, len(pending), chunk):
+        ids = pending[start:start + chunk]
         t0 = time.perf_counter()
-        have = [known[i] for i in ids if known and i in known]
-        arts = have + store.load_articles([i for i in ids if not (known and i in known)])
+        arts = ([known[aid] for aid in ids if aid in known]
+                + store.load_articles([aid for aid in ids if aid not in known]))
         grouper.load(store, arts)
         mark = len(grouper.history)
         grouper.add(arts)
