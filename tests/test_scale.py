@@ -60,3 +60,23 @@ def test_local_cluster_equals_one_process_on_a_2000_article_stream(tmp_path):
     assert local["articles"] == dask["articles"] == 2000
     assert local["stories"] == dask["stories"] > 50
     assert local["report_sha256"] == dask["report_sha256"]
+
+
+def test_a_failing_story_stage_costs_only_that_story():
+    from newsweave.model import Story
+    from newsweave.pipeline import StoryStage
+
+    class Boom(StoryStage):
+        name = "boom"
+
+        def process_story(self, story, articles):
+            if story.id == "s-bad":
+                raise RuntimeError("odd story")
+            return Story(**{**story.__dict__, "title": "done"})
+
+    from newsweave.pipeline import Corpus
+
+    stories = (Story(id="s-good", title="", articles=()), Story(id="s-bad", title="", articles=()))
+    with pytest.warns(UserWarning, match="boom failed on story s-bad"):
+        out = Boom().process(Corpus((), stories))
+    assert [s.title for s in out.stories] == ["done", ""]

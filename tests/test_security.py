@@ -384,11 +384,9 @@ def test_store_search_takes_any_query(tmp_path_factory, query):
         assert store.count("articles") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="finding (#9): a NUL byte in a search query raises "
-                   "sqlite3.OperationalError ('unterminated string') in store/db.py _fts_query, so "
-                   "GET /search?q=%00 and /api/search?q=%00 answer 500; a non-UTF-8 byte in "
-                   "`newsweave search` argv (a lone surrogate) raises UnicodeEncodeError; fix: drop "
-                   "NULs and surrogates there (store/ and web/ belong to other engineers)")
+# Finding (#9), fixed: a NUL byte in a search query raised sqlite3.OperationalError
+# ('unterminated string') in store/db.py _fts_query, so GET /search?q=%00 answered 500, and a
+# non-UTF-8 byte in `newsweave search` argv (a lone surrogate) raised UnicodeEncodeError.
 @pytest.mark.parametrize("query", ["\x00", "a\x00b", "\udcff"])
 def test_store_search_takes_a_nul_byte(tmp_path, query):
     from newsweave.store import Store
@@ -397,7 +395,6 @@ def test_store_search_takes_a_nul_byte(tmp_path, query):
         assert store.search(query) == []
 
 
-@pytest.mark.xfail(strict=True, reason="same finding as test_store_search_takes_a_nul_byte")
 @pytest.mark.parametrize("path", ["/api/search?q=%00", "/search?q=%00"])
 def test_web_search_takes_a_nul_byte(tmp_path, path):
     pytest.importorskip("fastapi", reason="the web extra is not installed")

@@ -8,6 +8,7 @@ return a new one (so Dask can map them); corpus stages take the whole ``Corpus``
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -69,10 +70,20 @@ class StoryStage(CorpusStage):
     def process_story(self, story: Story, articles: Sequence[Article]) -> Story:
         raise NotImplementedError
 
+    def guarded(self, story: Story, articles: Sequence[Article]) -> Story:
+        """``process_story``, but a failure on one story costs only this stage's fields of that
+        story (with a warning), never the run."""
+        try:
+            return self.process_story(story, articles)
+        except Exception as exc:
+            warnings.warn(f"stage {self.name} failed on story {story.id}: "
+                          f"{type(exc).__name__}: {exc}", stacklevel=2)
+            return story
+
     def process(self, corpus: Corpus) -> Corpus:
         by_id = {a.id: a for a in corpus.articles}
         return replace(corpus, stories=tuple(
-            self.process_story(s, [by_id[i] for i in s.articles if i in by_id])
+            self.guarded(s, [by_id[i] for i in s.articles if i in by_id])
             for s in corpus.stories))
 
 

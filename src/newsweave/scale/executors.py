@@ -69,7 +69,7 @@ class StoryRunner(StageRunner):
         story, articles = block
         self.warm_up()
         for st in self.stages:
-            story = st.process_story(story, articles)
+            story = st.guarded(story, articles)
         return story
 
 

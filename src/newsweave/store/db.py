@@ -381,7 +381,9 @@ def _chunks(items: list, size: int):
 
 
 def _fts_query(query: str) -> str:
-    """Quote each word so user text never breaks FTS5 syntax ('Al-Kadhimi', 'U.N.')."""
+    """Quote each word so user text never breaks FTS5 syntax ('Al-Kadhimi', 'U.N.'); NUL bytes
+    (which end an SQLite string) and lone surrogates (no UTF-8 for them) are dropped."""
+    query = "".join(ch for ch in query if ch != "\x00" and not "\ud800" <= ch <= "\udfff")
     words = [w.replace('"', '""') for w in query.split() if w.strip()]
     return " ".join(f'"{w}"' for w in words) or '""'
 
