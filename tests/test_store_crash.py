@@ -56,6 +56,9 @@ def _snapshot(db: Path) -> dict:
 
 
 def _trials(tmp_path: Path, n_articles: int, trials: int, seed: int) -> None:
+    from newsweave.nlp.static import StaticEmbedder
+
+    StaticEmbedder().warm_up()  # a fresh machine distils the static model once, not in a trial
     files = _corpus(tmp_path, n_articles)
     cfg = tmp_path / "light.yaml"
     cfg.write_text("group:\n  mode: light\nstore:\n  group_chunk: 60\n", "utf-8")

@@ -71,9 +71,16 @@ def distill(dims: int = DIMS, batch: int = 512) -> Path:
     proba = (1.0 / rank) / (1.0 / rank).sum()
     vecs *= (SIF / (SIF + proba))[:, None]
     path = model_path(dims)
-    path.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     StaticModel(vecs.astype(np.float32), tok, normalize=True,
-                base_model_name="all-MiniLM-L6-v2 (newsweave distillation)").save_pretrained(path)
+                base_model_name="all-MiniLM-L6-v2 (newsweave distillation)").save_pretrained(tmp)
+    try:  # atomic: two processes distilling at once leave one complete model
+        os.replace(tmp, path)
+    except OSError:  # another process got there first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
     return path
 
 
