@@ -40,7 +40,7 @@ def _worker_rss_mb() -> float:
     return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def analyse(files: list[Path], executor=None) -> dict:
+def analyse(files: list[Path], executor=None, save: Path | None = None) -> dict:
     """One full run over ``files``, timed by phase; returns figures and the report's hash."""
     from newsweave.config import load_config
     from newsweave.pipeline import Pipeline, build_report
@@ -62,6 +62,8 @@ def analyse(files: list[Path], executor=None) -> dict:
     corpus = pipe.run_corpus(articles)
     t3 = time.perf_counter()
     text = render(build_report(corpus, problems, inputs), "json")
+    if save is not None:
+        save.write_text(text, encoding="utf-8")
     res = {"articles": len(articles), "stories": len(corpus.stories),
            "read_clean_s": round(t1 - t0, 1), "article_stages_s": round(t2 - t1, 1),
            "corpus_stages_s": round(t3 - t2, 1), "total_s": round(t3 - t0, 1),
@@ -78,6 +80,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", choices=["local", "dask", "both"], default="both")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--save", type=Path, help="write each run's report here (folder)")
     args = ap.parse_args(argv)
     from scale import build_stream  # bench/scale.py
 
@@ -90,12 +93,12 @@ def main(argv=None) -> int:
                      for p in batch]
             row = {"n": n}
             if args.only in ("local", "both"):
-                row["local"] = analyse(files)
+                row["local"] = analyse(files, save=args.save and args.save / f"{n}-local.json")
                 print(f"{n:>6} local   {json.dumps(row['local'])}", flush=True)
             if args.only in ("dask", "both"):
                 w0 = time.perf_counter()
                 with DaskExecutor(workers=args.workers) as ex:
-                    row["dask"] = analyse(files, ex)
+                    row["dask"] = analyse(files, ex, save=args.save and args.save / f"{n}-dask.json")
                 row["dask"]["with_cluster_start_s"] = round(time.perf_counter() - w0, 1)
                 print(f"{n:>6} dask x{args.workers} {json.dumps(row['dask'])}", flush=True)
             if "local" in row and "dask" in row:

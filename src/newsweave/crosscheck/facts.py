@@ -201,12 +201,14 @@ class FactAligner:
                 continue
             accepted.append(support)
             members = sorted(support, key=lambda k: (units[k].article, units[k].start))
-            groups = {source_group.get(units[k].article, hash(units[k].article)) for k in members}
+            groups = {source_group.get(units[k].article, units[k].article) for k in members}
             spans = tuple(Span(units[k].article, units[k].start, units[k].end, units[k].text)
                           for k in members)
             indep = len(groups)
             facts.append(Fact(statement=units[centre].text,
                               status="consensus" if indep >= 2 else "single",
                               independent_sources=indep, support=spans))
-        facts.sort(key=lambda f: (-f.independent_sources, -len(f.support)))
+        # a total order (support spans last), so float noise in scores never reorders facts
+        facts.sort(key=lambda f: (-f.independent_sources, -len(f.support),
+                                  [(sp.article, sp.start) for sp in f.support]))
         return facts

@@ -143,7 +143,7 @@ class Summarizer:
         sets = []
         for c in cands:
             mine = set()
-            for b in units(c.text):
+            for b in sorted(units(c.text)):  # sorted: concept ids (ILP order) never hang on str hashing
                 if df[b] < floor:
                     continue
                 if b not in ids:
