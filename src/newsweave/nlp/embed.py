@@ -15,6 +15,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# No "Loading weights" bar on stderr for every run (newsweave has its own progress display).
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 @functools.lru_cache(maxsize=1)
