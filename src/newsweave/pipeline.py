@@ -270,7 +270,7 @@ class Pipeline:
     def run_corpus(self, articles: Sequence[Article], executor=None) -> Corpus:
         """The corpus stages. With an executor (other than local), the story stages that follow
         the last whole-corpus stage (grouping) run on it, one story per block."""
-        from .scale.executors import LocalExecutor, StoryRunner
+        from .scale.executors import LocalExecutor, StoryRunner, story_blocks
 
         executor = executor or self.executor
         stages = self.corpus_stages
@@ -286,8 +286,10 @@ class Pipeline:
             corpus = st.process(corpus)
         if split < len(stages):
             by_id = {a.id: a for a in corpus.articles}
-            blocks = ((s, [by_id[i] for i in s.articles if i in by_id]) for s in corpus.stories)
-            corpus = replace(corpus, stories=tuple(executor.map(StoryRunner(stages[split:]), blocks)))
+            pairs = ((s, [by_id[i] for i in s.articles if i in by_id]) for s in corpus.stories)
+            blocks = story_blocks(pairs, self.config.get("run.batch_size"))
+            done = executor.map(StoryRunner(stages[split:]), blocks)
+            corpus = replace(corpus, stories=tuple(s for block in done for s in block))
         return corpus
 
     def articles(self, paths: Iterable[str], stdin=None,

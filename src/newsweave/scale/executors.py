@@ -63,14 +63,31 @@ class StageRunner:
 
 
 class StoryRunner(StageRunner):
-    """Story stages over one story: ``(story, its articles) -> story``."""
+    """Story stages over a block of stories: ``[(story, its articles), ...] -> [story, ...]``."""
 
     def __call__(self, block):
-        story, articles = block
         self.warm_up()
-        for st in self.stages:
-            story = st.guarded(story, articles)
-        return story
+        out = []
+        for story, articles in block:
+            for st in self.stages:
+                story = st.guarded(story, articles)
+            out.append(story)
+        return out
+
+
+def story_blocks(pairs, articles_per_block: int):
+    """``(story, articles)`` pairs packed, in order, into blocks of about ``articles_per_block``
+    articles, so a worker gets enough work per round trip (most stories are small)."""
+    block: list = []
+    size = 0
+    for story, arts in pairs:
+        block.append((story, arts))
+        size += len(arts)
+        if size >= articles_per_block:
+            yield block
+            block, size = [], 0
+    if block:
+        yield block
 
 
 def _run_block(block, runner):
