@@ -525,12 +525,18 @@ class StoryGrouping(CorpusStage):
         g = StoryGrouper(self.threshold, self.window_days, embedder=self._embedder,
                          backend=self.backend)
         g.add(corpus.articles)
-        by_id = {a.id: a for a in corpus.articles}
-        stories = []
-        for sid, ids in g.stories().items():
-            members = sorted((by_id[i] for i in ids), key=_order)
-            stories.append(Story(id=sid, title=central_title(members),
-                                 articles=tuple(a.id for a in members)))
-        stories.sort(key=lambda s: (-len(s.articles), _order(by_id[s.articles[0]])))
-        extras = dict(corpus.extras, story_history=tuple(g.history))
-        return replace(corpus, stories=tuple(stories), extras=extras)
+        return grouped_corpus(corpus, g)
+
+
+def grouped_corpus(corpus: Corpus, grouper) -> Corpus:
+    """``corpus`` with one ``Story`` per group of ``grouper`` (``stories()`` and ``history``):
+    members in (published, id) order, titled by ``central_title``, largest stories first."""
+    by_id = {a.id: a for a in corpus.articles}
+    stories = []
+    for sid, ids in grouper.stories().items():
+        members = sorted((by_id[i] for i in ids), key=_order)
+        stories.append(Story(id=sid, title=central_title(members),
+                             articles=tuple(a.id for a in members)))
+    stories.sort(key=lambda s: (-len(s.articles), _order(by_id[s.articles[0]])))
+    extras = dict(corpus.extras, story_history=tuple(grouper.history))
+    return replace(corpus, stories=tuple(stories), extras=extras)

@@ -35,11 +35,10 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 
 from ..errors import ConfigError
-from ..model import Article, Story, replace
+from ..model import Article
 from ..pipeline import Corpus, CorpusStage
-from .stories import DEFAULT_WEIGHTS, DEFAULT_WINDOW_DAYS, StoryEvent, _day, _order
+from .stories import DEFAULT_WEIGHTS, DEFAULT_WINDOW_DAYS, StoryEvent, _day, _order, grouped_corpus
 from .stories_features import _WORD, content_terms, key_terms, lead_text
-from .titles import central_title
 
 # The static embedding puts unrelated leads at cosine 0.3-0.5 (MiniLM: near 0), so the light
 # threshold sits higher than StoryGrouper's 0.28. Chosen as StoryGrouper's was: best mean BCubed F1
@@ -431,12 +430,4 @@ class LightStoryGrouping(CorpusStage):
         g = LightGrouper(self.threshold, self.window_days, embedder=self._embedder,
                          merge_threshold=self.merge_threshold)
         g.add(corpus.articles)
-        by_id = {a.id: a for a in corpus.articles}
-        stories = []
-        for sid, ids in g.stories().items():
-            members = sorted((by_id[i] for i in ids), key=_order)
-            stories.append(Story(id=sid, title=central_title(members),
-                                 articles=tuple(a.id for a in members)))
-        stories.sort(key=lambda s: (-len(s.articles), _order(by_id[s.articles[0]])))
-        return replace(corpus, stories=tuple(stories),
-                       extras=dict(corpus.extras, story_history=tuple(g.history)))
+        return grouped_corpus(corpus, g)
