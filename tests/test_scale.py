@@ -57,6 +57,7 @@ def test_local_cluster_equals_one_process_on_a_2000_article_stream(tmp_path):
     local = analyse(files)
     with DaskExecutor(workers=2) as ex:
         dask = analyse(files, ex)
+    print(f"\none process: {local}\n2 workers:   {dask}")  # the figures, with pytest -s
     assert local["articles"] == dask["articles"] == 2000
     assert local["stories"] == dask["stories"] > 50
     assert local["report_sha256"] == dask["report_sha256"]

@@ -268,29 +268,18 @@ class Pipeline:
         return run_stages(self.article_stages, articles)
 
     def run_corpus(self, articles: Sequence[Article], executor=None) -> Corpus:
-        """The corpus stages. With an executor (other than local), the story stages that follow
-        the last whole-corpus stage (grouping) run on it, one story per block."""
-        from .scale.executors import LocalExecutor, StoryRunner, story_blocks
-
+        """The corpus stages (see ``run_corpus_stages``), here or, for the story stages, on
+        ``executor``'s workers."""
         executor = executor or self.executor
-        stages = self.corpus_stages
-        split = len(stages)
-        if executor is not None and not isinstance(executor, LocalExecutor):
-            while split > 0 and isinstance(stages[split - 1], StoryStage):
-                split -= 1
         if not self._warm:
-            for st in stages[:split] if split < len(stages) else stages:
-                st.warm_up()
-        corpus = Corpus(tuple(articles))
-        for st in stages[:split]:
-            corpus = st.process(corpus)
-        if split < len(stages):
-            by_id = {a.id: a for a in corpus.articles}
-            pairs = ((s, [by_id[i] for i in s.articles if i in by_id]) for s in corpus.stories)
-            blocks = story_blocks(pairs, self.config.get("run.batch_size"))
-            done = executor.map(StoryRunner(stages[split:]), blocks)
-            corpus = replace(corpus, stories=tuple(s for block in done for s in block))
-        return corpus
+            from .scale.executors import LocalExecutor
+
+            local = executor is None or isinstance(executor, LocalExecutor)
+            for st in self.corpus_stages:
+                if local or not isinstance(st, StoryStage):
+                    st.warm_up()
+        return run_corpus_stages(self.corpus_stages, Corpus(tuple(articles)), executor,
+                                 self.config.get("run.batch_size"))
 
     def articles(self, paths: Iterable[str], stdin=None,
                  progress: Callable[[str, int, int], None] | None = None,
@@ -341,6 +330,28 @@ class Pipeline:
                                                    limit=self.config.get("limits.max_articles"))
         corpus = self.run_corpus(articles, executor=executor)
         return build_report(corpus, problems, inputs)
+
+
+def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=None,
+                      articles_per_block: int = 32) -> Corpus:
+    """Corpus stages over ``corpus``. The story stages that follow the last whole-corpus stage
+    (grouping) run story by story, all of a story's stages together, in blocks of about
+    ``articles_per_block`` articles: in this process, or on ``executor``'s workers. Either way
+    each story gets the same calls, so the result does not depend on where it ran."""
+    from .scale.executors import LocalExecutor, StoryRunner, story_blocks
+
+    split = len(stages)
+    while split > 0 and isinstance(stages[split - 1], StoryStage):
+        split -= 1
+    for st in stages[:split]:
+        corpus = st.process(corpus)
+    if split < len(stages) and corpus.stories:
+        by_id = {a.id: a for a in corpus.articles}
+        pairs = ((s, [by_id[i] for i in s.articles if i in by_id]) for s in corpus.stories)
+        done = (executor or LocalExecutor()).map(StoryRunner(stages[split:]),
+                                                 story_blocks(pairs, articles_per_block))
+        corpus = replace(corpus, stories=tuple(s for block in done for s in block))
+    return corpus
 
 
 def build_report(corpus: Corpus, problems: Sequence[Problem], inputs: int) -> Report:

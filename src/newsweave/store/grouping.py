@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from ..group.stories import StoryEvent, _order
 from ..group.titles import central_title
 from ..model import Article, Story
-from ..pipeline import Corpus
+from ..pipeline import Corpus, run_corpus_stages
 from .db import Store
 
 CHUNK = 5000  # pending articles grouped per transaction (fixed, so a resumed run ends the same)
@@ -179,7 +179,8 @@ def persistent_grouper(stage):
 
 def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CHUNK,
                   progress: Callable[[str, int, int], None] | None = None,
-                  timings: dict | None = None, known: dict[str, Article] | None = None) -> int:
+                  timings: dict | None = None, known: dict[str, Article] | None = None,
+                  executor=None) -> int:
     """Group the store's pending articles and refresh the stories they touch.
 
     Args:
@@ -190,6 +191,7 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
         timings: if given, seconds per step are added to it (``group``, ``briefs``, ``write``).
         known: articles this process holds already, by stored id (equal to what the store
             would return; the others are loaded).
+        executor: where the story stages run (``newsweave.scale``; None: here).
     Returns:
         how many pending articles were grouped.
     """
@@ -242,8 +244,7 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
             stories.append(Story(id=sid, title=title,
                                  articles=tuple(a.id for a in arts_s)))
         corpus = Corpus(tuple(by_id.values()), tuple(stories))
-        for st in after:
-            corpus = st.process(corpus)
+        corpus = run_corpus_stages(after, corpus, executor)
         t2 = time.perf_counter()
         state = grouper.save()
         store.commit_grouping(corpus.stories, retired=sorted(retired - touched), events=log,

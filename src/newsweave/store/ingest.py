@@ -61,7 +61,7 @@ def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
         added = set(outcome["added"])
         known = {a.id: a for a in corpus.articles if a.id in added}
         grouped = group_pending(store, grouping, after, chunk=chunk, progress=progress,
-                                timings=secs, known=known)
+                                timings=secs, known=known, executor=pipeline.executor)
     return IngestResult(inputs, tuple(outcome["added"]), tuple(outcome["unchanged"]),
                         tuple(outcome["versions"]), tuple(problems), store.count("stories"),
                         grouped, secs)
