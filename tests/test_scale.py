@@ -81,3 +81,23 @@ def test_a_failing_story_stage_costs_only_that_story():
     with pytest.warns(UserWarning, match="boom failed on story s-bad"):
         out = Boom().process(Corpus((), stories))
     assert [s.title for s in out.stories] == ["done", ""]
+
+
+@pytest.mark.integration
+def test_ingest_on_a_local_cluster_stores_what_one_process_stores(tmp_path):
+    """``newsweave ingest --scheduler processes``: article and story stages on two workers, the
+    same stored stories (facts, copies, summaries) as the one-process ingest."""
+    import json
+
+    from newsweave.store import Store, ingest
+
+    def stored(db, executor):
+        with Store(db) as store:
+            ingest(store, [str(EXAMPLES)], Pipeline(executor=executor))
+            return json.dumps([store.story(r["id"]) for r in store.stories(limit=100)],
+                              sort_keys=True)
+
+    one = stored(tmp_path / "one.db", None)
+    with DaskExecutor(workers=2) as ex:
+        two = stored(tmp_path / "two.db", ex)
+    assert '"facts"' in one and one == two

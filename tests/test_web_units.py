@@ -91,3 +91,19 @@ def test_removed_pieces_are_shown_where_they_stood():
         < html.index("Second para.")
     assert '<span class="kept" data-start="13">Second para.</span>' in html
     assert "Subscribe" not in article_text(a)  # the story page shows the cleaned text only
+
+
+def test_uploads_are_stored_under_their_upload_names(tmp_path):
+    """The temporary folder an upload passes through never becomes an article's ``input``."""
+    from newsweave.store import Store
+    from newsweave.web.uploads import Ingester
+
+    folder = tmp_path / "tmp-upload-xyz"
+    folder.mkdir()
+    (folder / "quake.txt").write_text("A strong earthquake shook the coastal city of Mira on "
+                                      "Monday, officials said, and two bridges collapsed.\n")
+    res = Ingester(tmp_path / "s.db", load_config(group__mode="light"))(folder)
+    assert res["added"] == ["quake"]
+    with Store(tmp_path / "s.db") as store:
+        (art,) = store.load_articles(["quake"])
+    assert art.input == "upload:quake.txt"

@@ -197,13 +197,15 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_OK if report.articles else EXIT_NO_INPUT
 
 
+class _NoStore(Exception):
+    """The command reads a store that does not exist (main prints it, exit EXIT_NO_INPUT)."""
+
+
 def _open_store(path: str, must_exist: bool = True):
     from .store import Store
 
     if must_exist and not Path(path).exists():
-        print(f"newsweave: no store at {path!r}; create one with: newsweave ingest PATH --db {path}",
-              file=sys.stderr)
-        return None
+        raise _NoStore(f"no store at {path!r}; create one with: newsweave ingest PATH --db {path}")
     return Store(path)
 
 
@@ -233,10 +235,7 @@ def _ingest(args) -> int:
 
 
 def _stories(args) -> int:
-    store = _open_store(args.db)
-    if store is None:
-        return EXIT_NO_INPUT
-    with store:
+    with _open_store(args.db) as store:
         rows = store.stories(args.sort, args.limit)
     if args.json:
         for r in rows:
@@ -252,10 +251,7 @@ def _show(args) -> int:
     from .model import Story, from_dict
     from .render.markdown import story_markdown
 
-    store = _open_store(args.db)
-    if store is None:
-        return EXIT_NO_INPUT
-    with store:
+    with _open_store(args.db) as store:
         data = store.story(args.story)
     if data is None:
         print(f"newsweave: no story {args.story!r} (see: newsweave stories --db {args.db})",
@@ -269,10 +265,7 @@ def _show(args) -> int:
 
 
 def _search(args) -> int:
-    store = _open_store(args.db)
-    if store is None:
-        return EXIT_NO_INPUT
-    with store:
+    with _open_store(args.db) as store:
         for hit in store.search(args.query, args.limit):
             print(f"{hit['kind']:7} {hit['id']}  {' '.join(str(hit['snippet']).split())}")
     return EXIT_OK
@@ -282,10 +275,7 @@ def _export(args) -> int:
     from .model import Report, Story, from_dict
     from .render import render
 
-    store = _open_store(args.db)
-    if store is None:
-        return EXIT_NO_INPUT
-    with store:
+    with _open_store(args.db) as store:
         articles = store.load_articles()
         stories = [from_dict(Story, store.story(r["id"])) for r in store.stories(limit=10**9)]
     text = render(Report(tuple(articles), (), tuple(stories), inputs=len(articles)), args.format)
@@ -334,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as exc:  # a bad setting, in a file or an option: bad usage
             print(f"newsweave: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        except _NoStore as exc:
+            print(f"newsweave: {exc}", file=sys.stderr)
+            return EXIT_NO_INPUT
     if args.command == "schema":  # noqa: SIM102
         from .schema import REPORT_SCHEMA
 

@@ -14,17 +14,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..model import Article, replace
+from ..nlp.calendar import MONTH_NUM, WEEKDAY_NUM
 from .rules import MONTHS, WEEKDAYS
 
-_MONTH_NUM = {
-    name: i
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")], 1)
-    for name in names
-}
-_WEEKDAY_NUM = {d: i for i, d in enumerate(WEEKDAYS.split("|"))}
+_MONTH_NUM = MONTH_NUM
+_WEEKDAY_NUM = WEEKDAY_NUM
 
 DATE_IN_TEXT = re.compile(
     rf"\b(?:(?P<wd>{WEEKDAYS}),?\s+(?:the\s+)?)?"

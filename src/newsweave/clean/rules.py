@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+from ..nlp.calendar import MONTHS_RE, WEEKDAYS_RE
+
+MONTHS = MONTHS_RE
+WEEKDAYS = WEEKDAYS_RE
 
 # Image and photo credits: "(Image: AP)", "Image: AP", "Photo: Coastline Post", "(AP Photo/Hadi Mizban)".
 CREDIT = re.compile(

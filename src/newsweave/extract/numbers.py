@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import NumberMention
+from ..nlp.calendar import MONTH_NUM
 
 WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -42,9 +43,7 @@ APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "so
 TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour",
               "hours", "minute", "minutes", "decade", "decades"}
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-           "sep", "sept", "oct", "nov", "dec"}
+_MONTHS = frozenset(MONTH_NUM)
 
 
 def parse_number(text: str) -> float | None:

@@ -33,17 +33,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from ..nlp.calendar import MONTH_NUM, WEEKDAY_NUM
 
 # --- lexicon: words and their values ---------------------------------------------------------
 
-_MONTH_NUM = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
-    "dec": 12,
-}
-_WEEKDAY_NUM = {d: i for i, d in enumerate(
-    "monday tuesday wednesday thursday friday saturday sunday".split())}
+_MONTH_NUM = MONTH_NUM
+_WEEKDAY_NUM = WEEKDAY_NUM
 _NUMBER = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}

@@ -204,29 +204,7 @@ class ReuseDetector:
         Every article id is in exactly one group; ids are sorted inside a group and groups are
         sorted by their first id. ``shared_quote`` and ``shared_wire`` links never merge.
         """
-        ids = sorted({a.id for a in articles})
-        parent = {i: i for i in ids}
-
-        def root(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for link in links:
-            for aid in link.articles:
-                if aid not in parent:
-                    raise InputError(f"reuse link names article {aid!r}, which is not among the "
-                                     "articles given; pass the same articles to detect and "
-                                     "source_groups")
-            if link.kind == "copy":
-                ra, rb = root(link.articles[0]), root(link.articles[1])
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-        members: dict[str, list[str]] = {}
-        for i in ids:
-            members.setdefault(root(i), []).append(i)
-        return tuple(sorted(tuple(sorted(g)) for g in members.values()))
+        return source_groups([a.id for a in articles], links)
 
     # -- one pair -------------------------------------------------------------------------------
 
@@ -259,6 +237,38 @@ class ReuseDetector:
         if total and quoted / total >= self.quote_majority:
             return "shared_quote"
         return "shared_wire"
+
+
+def source_groups(ids: Sequence[str], links: Sequence[Reuse]) -> tuple[tuple[str, ...], ...]:
+    """Independent sources: the ``ids`` joined by ``copy`` links merged into one group (union-find).
+
+    Every id is in exactly one group; ids are sorted inside a group and groups by their first
+    id. ``shared_quote`` and ``shared_wire`` links never merge. A link naming an id outside
+    ``ids`` is an ``InputError``.
+    """
+    ids = sorted(set(ids))
+    parent = {i: i for i in ids}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        for aid in link.articles:
+            if aid not in parent:
+                raise InputError(f"reuse link names article {aid!r}, which is not among the "
+                                 "articles given; pass the same articles to detect and "
+                                 "source_groups")
+        if link.kind == "copy":
+            ra, rb = root(link.articles[0]), root(link.articles[1])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = {}
+    for i in ids:
+        members.setdefault(root(i), []).append(i)
+    return tuple(sorted(tuple(g) for g in members.values()))
 
 
 def _check_ids(arts: Sequence[Article]) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..model import Article, Reuse, replace
 from ..pipeline import Corpus, CorpusStage
+from .reuse import source_groups
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -143,24 +144,3 @@ class MinHashReuseLinker(CorpusStage):
             stories.append(replace(story, reuse=tuple(links),
                                    source_groups=source_groups(story.articles, links)))
         return replace(corpus, stories=tuple(stories))
-
-
-def source_groups(ids: Sequence[str], links: Sequence[Reuse]) -> tuple[tuple[str, ...], ...]:
-    """Articles joined by copy links form one source (as ``ReuseDetector.source_groups``)."""
-    parent = {i: i for i in ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for link in links:
-        if link.kind == "copy":
-            ra, rb = root(link.articles[0]), root(link.articles[1])
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for i in sorted(ids):
-        groups.setdefault(root(i), []).append(i)
-    return tuple(sorted(tuple(g) for g in groups.values()))

@@ -5,10 +5,10 @@ change, and only the stories that got new articles have their briefs recomputed.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..model import Problem
+from ..model import Problem, replace
 from ..pipeline import Corpus, Pipeline
 from .db import Store
 from .grouping import CHUNK, group_pending
@@ -36,10 +36,13 @@ def split_corpus_stages(pipeline: Pipeline):
 
 
 def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
-           stdin=None, progress=None, chunk: int | None = None) -> IngestResult:
+           stdin=None, progress=None, chunk: int | None = None,
+           input_name: Callable[[str], str] | None = None) -> IngestResult:
     """Store the articles under ``paths`` and place them into the stored stories.
 
     Articles stored by an earlier run that stopped before grouping them are grouped too.
+    ``input_name`` rewrites each article's and problem's ``input`` before it is stored or
+    returned (the web app names uploads, not its temporary folder).
     """
     pipeline = pipeline or Pipeline()
     if chunk is None:
@@ -48,6 +51,9 @@ def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
     secs: dict[str, float] = {}
     t0 = time.perf_counter()
     articles, problems, inputs = pipeline.articles(paths, stdin=stdin, progress=progress)
+    if input_name is not None:
+        articles = [replace(a, input=input_name(a.input)) for a in articles]
+        problems = [replace(p, input=input_name(p.input)) for p in problems]
     t1 = time.perf_counter()
     before, grouping, after = split_corpus_stages(pipeline)
     corpus = Corpus(tuple(articles))

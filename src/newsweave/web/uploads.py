@@ -44,10 +44,10 @@ class Ingester:
                 from ..pipeline import Pipeline
 
                 self._pipeline = Pipeline(config=self.config)
+            prefix = str(folder) + "/"
             with Store(self.store_path) as store:
-                res = ingest(store, [str(folder)], self._pipeline)
-        prefix = str(folder) + "/"
+                res = ingest(store, [str(folder)], self._pipeline,
+                             input_name=lambda path: "upload:" + path.replace(prefix, ""))
         return {"inputs": res.inputs, "added": list(res.added), "unchanged": list(res.unchanged),
                 "versions": list(res.versions), "stories": res.stories,
-                "problems": [{**to_dict(p), "input": p.input.replace(prefix, "")}
-                             for p in res.problems]}
+                "problems": [to_dict(p) for p in res.problems]}
