@@ -35,9 +35,13 @@ def _rss_mb() -> float:
 
 
 def _worker_rss_mb() -> float:
-    import resource as r
-
-    return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
+    """A worker's peak RSS. Not getrusage: ru_maxrss survives fork+exec, so a spawned worker
+    would report its parent's peak; VmHWM belongs to the worker's own address space."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def analyse(files: list[Path], executor=None, save: Path | None = None) -> dict:

@@ -279,7 +279,7 @@ class Pipeline:
                 if local or not isinstance(st, StoryStage):
                     st.warm_up()
         return run_corpus_stages(self.corpus_stages, Corpus(tuple(articles)), executor,
-                                 self.config.get("run.batch_size"))
+                                 self.config.get("run.story_block"))
 
     def articles(self, paths: Iterable[str], stdin=None,
                  progress: Callable[[str, int, int], None] | None = None,
@@ -333,7 +333,7 @@ class Pipeline:
 
 
 def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=None,
-                      articles_per_block: int = 32) -> Corpus:
+                      articles_per_block: int = 8) -> Corpus:
     """Corpus stages over ``corpus``. The story stages that follow the last whole-corpus stage
     (grouping) run story by story, all of a story's stages together, in blocks of about
     ``articles_per_block`` articles: in this process, or on ``executor``'s workers. Either way
@@ -348,8 +348,10 @@ def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=No
     if split < len(stages) and corpus.stories:
         by_id = {a.id: a for a in corpus.articles}
         pairs = ((s, [by_id[i] for i in s.articles if i in by_id]) for s in corpus.stories)
-        done = (executor or LocalExecutor()).map(StoryRunner(stages[split:]),
-                                                 story_blocks(pairs, articles_per_block))
+        # a story's cost grows with its articles' sentences (fact alignment is quadratic)
+        done = (executor or LocalExecutor()).map(
+            StoryRunner(stages[split:]), story_blocks(pairs, articles_per_block),
+            cost=lambda block: sum(sum(len(a.sentences) for a in arts) ** 2 for _, arts in block))
         corpus = replace(corpus, stories=tuple(s for block in done for s in block))
     return corpus
 

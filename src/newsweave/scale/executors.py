@@ -16,7 +16,6 @@ exactly what the one-process run returns. Reading, cleaning and grouping stay in
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import ConfigError, missing_dependency
@@ -102,8 +101,13 @@ class Executor:
 
     name = "executor"
 
-    def map(self, runner, blocks: Iterable) -> Iterator:
-        """``runner(block)`` for each block, results in input order."""
+    def map(self, runner, blocks: Iterable, cost=None) -> Iterator:
+        """``runner(block)`` for each block, results in input order.
+
+        ``cost(block)``, if given, estimates a block's work: an executor with several workers
+        may then start the costliest blocks first (the input is read whole), so one large story
+        does not run alone at the end while the other workers wait.
+        """
         raise NotImplementedError
 
     def close(self) -> None:
@@ -121,7 +125,7 @@ class LocalExecutor(Executor):
 
     name = "local"
 
-    def map(self, runner, blocks):
+    def map(self, runner, blocks, cost=None):
         for block in blocks:  # warming stages that are warm already costs nothing
             yield runner(block)
 
@@ -162,21 +166,43 @@ class DaskExecutor(Executor):
     def n_workers(self) -> int:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def map(self, runner, blocks):
+    def map(self, runner, blocks, cost=None):
+        """Up to ``in_flight`` blocks per worker at a time, a new one sent as soon as any is done
+        (not only the oldest), so a slow block never idles the other workers; results are held
+        back until those before them are in."""
+        from distributed import as_completed
+
         client = self.client
         runner = client.scatter(runner, broadcast=True, hash=False)
+        todo: Iterator = enumerate(blocks)
+        if cost is not None:
+            todo = iter(sorted(todo, key=lambda ib: -cost(ib[1])))
         limit = self.in_flight * self.n_workers()
-        pending: deque = deque()
+        index: dict = {}
+        done: dict[int, object] = {}
+        running = as_completed()
+        nxt = 0
+
+        def send() -> bool:
+            for i, block in todo:
+                fut = client.submit(_run_block, block, runner, pure=False)
+                index[fut.key] = i
+                running.add(fut)
+                return True
+            return False
+
         try:
-            for block in blocks:
-                pending.append(client.submit(_run_block, block, runner, pure=False))
-                if len(pending) >= limit:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
+            while len(index) < limit and send():
+                pass
+            for fut in running:
+                done[index.pop(fut.key)] = fut.result()
+                send()
+                while nxt in done:
+                    yield done.pop(nxt)
+                    nxt += 1
         finally:
-            for f in pending:
-                f.cancel()
+            for fut in list(running.futures):
+                fut.cancel()
             client.cancel(runner)
 
     def close(self) -> None:
