@@ -101,3 +101,40 @@ def test_ingest_on_a_local_cluster_stores_what_one_process_stores(tmp_path):
     with DaskExecutor(workers=2) as ex:
         two = stored(tmp_path / "two.db", ex)
     assert '"facts"' in one and one == two
+
+
+def _double(block):
+    return [x * 2 for x in block]
+
+
+@pytest.mark.integration
+def test_dask_map_with_a_cost_still_answers_in_input_order():
+    """Blocks go out costliest first and any finished block frees a slot, but results come back
+    in input order, as LocalExecutor's do."""
+    blocks = [[i] * (1 + i % 5) for i in range(30)]
+    with DaskExecutor(workers=2, in_flight=1) as ex:
+        got = list(ex.map(_double, blocks, cost=len))
+    assert got == list(LocalExecutor().map(_double, blocks)) == [_double(b) for b in blocks]
+
+
+def test_the_embedding_memo_embeds_each_text_once_and_changes_no_vector(monkeypatch):
+    import numpy as np
+
+    from newsweave.nlp import embed
+
+    calls = []
+
+    def fake(self, texts):
+        calls.append(list(texts))
+        return np.stack([np.full(3, len(t), dtype=np.float32) for t in texts])
+
+    monkeypatch.setattr(embed.Embedder, "_encode", fake)
+    monkeypatch.setattr(embed.Embedder, "warm_up", lambda self: None)
+    e = embed.Embedder()
+    plain = e.encode(["a", "bb", "a"])
+    with embed.memo():
+        first = e.encode(["a", "bb", "a"])
+        second = e.encode(["bb", "ccc"])
+    after = e.encode(["a"])
+    assert np.array_equal(plain, first) and second[1][0] == 3 and after[0][0] == 1
+    assert calls == [["a", "bb", "a"], ["a", "bb"], ["ccc"], ["a"]]  # inside the memo: once each
