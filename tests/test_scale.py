@@ -138,3 +138,12 @@ def test_the_embedding_memo_embeds_each_text_once_and_changes_no_vector(monkeypa
     after = e.encode(["a"])
     assert np.array_equal(plain, first) and second[1][0] == 3 and after[0][0] == 1
     assert calls == [["a", "bb", "a"], ["a", "bb"], ["ccc"], ["a"]]  # inside the memo: once each
+
+
+@pytest.mark.parametrize("key", ["workers", "batch_size", "story_block"])
+def test_run_sizes_below_one_are_refused_by_name(key):
+    from newsweave.config import load_config
+
+    with pytest.raises(ConfigError, match=f"'run.{key}' must be a whole number of at least 1"):
+        load_config(**{f"run__{key}": 0})
+    assert load_config(**{f"run__{key}": 3}).get(f"run.{key}") == 3

@@ -89,3 +89,9 @@ def _check(data: dict) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise ConfigError(f"'web.max_upload_bytes' must be a positive number of bytes, got "
                           f"{size!r}; e.g. 20000000 for 20 MB")
+    run = data.get("run") or {}
+    for key, hint in (("workers", "2"), ("batch_size", "32"), ("story_block", "8")):
+        value = run.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ConfigError(f"'run.{key}' must be a whole number of at least 1, got {value!r}; "
+                              f"the default is {hint}")
