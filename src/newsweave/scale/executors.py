@@ -184,12 +184,13 @@ class DaskExecutor(Executor):
         nxt = 0
 
         def send() -> bool:
-            for i, block in todo:
-                fut = client.submit(_run_block, block, runner, pure=False)
-                index[fut.key] = i
-                running.add(fut)
-                return True
-            return False
+            item = next(todo, None)
+            if item is None:
+                return False
+            fut = client.submit(_run_block, item[1], runner, pure=False)
+            index[fut.key] = item[0]
+            running.add(fut)
+            return True
 
         try:
             while len(index) < limit and send():

@@ -180,7 +180,7 @@ def persistent_grouper(stage):
 def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CHUNK,
                   progress: Callable[[str, int, int], None] | None = None,
                   timings: dict | None = None, known: dict[str, Article] | None = None,
-                  executor=None) -> int:
+                  executor=None, story_block: int = 8) -> int:
     """Group the store's pending articles and refresh the stories they touch.
 
     Args:
@@ -192,6 +192,7 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
         known: articles this process holds already, by stored id (equal to what the store
             would return; the others are loaded).
         executor: where the story stages run (``newsweave.scale``; None: here).
+        story_block: articles per block of stories (``run.story_block``).
     Returns:
         how many pending articles were grouped.
     """
@@ -244,7 +245,7 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
             stories.append(Story(id=sid, title=title,
                                  articles=tuple(a.id for a in arts_s)))
         corpus = Corpus(tuple(by_id.values()), tuple(stories))
-        corpus = run_corpus_stages(after, corpus, executor)
+        corpus = run_corpus_stages(after, corpus, executor, story_block)
         t2 = time.perf_counter()
         state = grouper.save()
         store.commit_grouping(corpus.stories, retired=sorted(retired - touched), events=log,

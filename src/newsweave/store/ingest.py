@@ -67,7 +67,8 @@ def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
         added = set(outcome["added"])
         known = {a.id: a for a in corpus.articles if a.id in added}
         grouped = group_pending(store, grouping, after, chunk=chunk, progress=progress,
-                                timings=secs, known=known, executor=pipeline.executor)
+                                timings=secs, known=known, executor=pipeline.executor,
+                                story_block=pipeline.config.get("run.story_block"))
     return IngestResult(inputs, tuple(outcome["added"]), tuple(outcome["unchanged"]),
                         tuple(outcome["versions"]), tuple(problems), store.count("stories"),
                         grouped, secs)
