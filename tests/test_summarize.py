@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from newsweave.model import Article, Conflict, ConflictClaim, Fact, Span, Story
+from newsweave.model import Article, Conflict, ConflictClaim, Fact, Story
 from newsweave.nlp import split_sentences
 from newsweave.summarize import LLMRewriter, LLMSettings, Summarize, Summarizer
 from newsweave.summarize.candidates import candidates, trim_opener

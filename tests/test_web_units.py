@@ -80,7 +80,6 @@ def test_page_cache_drops_everything_when_the_store_changes():
 
 
 def test_removed_pieces_are_shown_where_they_stood():
-    raw = "DATE 2024\nFirst para.\nSubscribe now!\nSecond para."
     text = "First para.\n\nSecond para."
     a = Article(id="a", input="a.txt", text=text,
                 removed=(Removed("DATE 2024", "metadata", raw_start=0),

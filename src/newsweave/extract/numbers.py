@@ -39,7 +39,7 @@ ROLES = {
 CASUALTY_WORDS = {"injured": "injured", "wounded": "injured", "hurt": "injured", "dead": "killed",
                   "killed": "killed"}
 APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over",
-          "more", "least", "up", "least", "than", "only", "estimated", "dozens", "several"}
+          "more", "least", "up", "than", "only", "estimated", "dozens", "several"}
 TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour",
               "hours", "minute", "minutes", "decade", "decades"}
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")

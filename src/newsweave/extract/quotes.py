@@ -10,8 +10,9 @@ Two passes over a parsed article (a spaCy ``Doc`` of the cleaned text):
    Press"``) and scare quotes that no reporting verb governs (``a powerful "super PAC"``) are
    left out.
 2. **Speakers** (``speakers.py``). The reporting verb beside or above each quote, its subject,
-   and that subject resolved to the fullest name the article gives (pronouns, titles,
-   descriptions and documents included); a quote with no reporting clause inherits a speaker.
+   and that subject resolved to the fullest name the article gives (``names.py`` clusters the
+   article's names; pronouns, titles, descriptions and documents included); a quote with no
+   reporting clause inherits a speaker.
 
 ``QuoteFinder`` runs both. Figures (seed gold and PolNeAR) and the commands that reproduce them:
 ``bench/RESULTS.md``.
@@ -22,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .speakers import _Attribution, _Context, _Names
+from .names import _Names
+from .speakers import _Attribution, _Context
 
 __all__ = ["FoundQuote", "QuoteFinder"]
 

@@ -293,8 +293,8 @@ _APPROX_W = "about around nearly almost roughly approximately some more less ove
 
 # On overlaps the longest candidate wins; between equal lengths, the earlier rule.
 _RULES: tuple[_Rule, ...] = (
-    _rule("iso", rf"\b(?P<year>\d{{4}})-(?P<m>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])"
-          rf"(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?)?(?![\d-])", _r_iso, "#d", "date"),
+    _rule("iso", r"\b(?P<year>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])"
+          r"(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?)?(?![\d-])", _r_iso, "#d", "date"),
     _rule("slash", r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])",
           _r_slash, "#d", "date"),
     _rule("month_day", rf"(?P<weekof>(?i:the\s+week\s+of)\s+)?{_MOD}\b{_MON}\s+{_DAY}(?:(?:,\s*|\s+){_YEAR})?{_POS}",
