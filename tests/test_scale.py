@@ -147,3 +147,51 @@ def test_run_sizes_below_one_are_refused_by_name(key):
     with pytest.raises(ConfigError, match=f"'run.{key}' must be a whole number of at least 1"):
         load_config(**{f"run__{key}": 0})
     assert load_config(**{f"run__{key}": 3}).get(f"run.{key}") == 3
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.integration
+def test_a_running_cluster_started_as_the_readme_says(tmp_path, example_report):
+    """``dask scheduler`` and ``dask worker`` started with the README's commands, then
+    ``newsweave analyze --scheduler tcp://...``: the report equals the one-process report."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from newsweave.cli import main
+
+    dask = Path(sys.executable).with_name("dask")
+    if not dask.exists():
+        pytest.skip(f"no dask command beside {sys.executable}")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = open(tmp_path / "dask.log", "w")
+    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=logs, stderr=logs)]
+    try:
+        procs.append(subprocess.Popen(
+            [str(dask), "worker", address, "--nthreads", "1", "--nworkers", "2",
+             "--memory-limit", "4GB", "--no-dashboard"], stdout=logs, stderr=logs))
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        out = tmp_path / "r.json"
+        assert main(["analyze", str(EXAMPLES), "--scheduler", address, "-o", str(out), "-q"]) == 0
+        assert out.read_text(encoding="utf-8") == render(example_report, "json")
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        logs.close()
