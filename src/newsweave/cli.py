@@ -120,7 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="WHERE",
-                   help="where parsing and extraction run: 'local' (this process), 'processes' "
+                   help="where parsing, extraction and each story's cross-checking and brief "
+                        "run: 'local' (this process), 'processes' "
                         "(a Dask LocalCluster) or a Dask scheduler address such as "
                         "tcp://10.0.0.5:8786 (default: run.scheduler in the config, 'local')")
     p.add_argument("--workers", type=int, metavar="N",
