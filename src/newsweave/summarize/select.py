@@ -102,75 +102,44 @@ def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarr
     # variables: n sentences, m concepts, g extras; maximise -> minimise the negative
     c = -np.concatenate([bonus, weights, np.asarray(extra_values, dtype=float).reshape(g)]
                         ).astype(float)
-    rows, cols, vals = [], [], []
-    r = 0
-    # length
-    for j in range(n):
-        rows.append(r)
-        cols.append(j)
-        vals.append(float(lengths[j]))
-    for k in range(g):
-        rows.append(r)
-        cols.append(n + m + k)
-        vals.append(float(extra_lengths[k]))
-    lo, hi = [-np.inf], [float(budget)]
-    r += 1
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    hi: list[float] = []
+
+    def at_most(upper: float, terms) -> None:
+        """One constraint row: sum of coef * variable over ``terms`` <= ``upper``."""
+        for col, coef in terms:
+            rows.append(len(hi))
+            cols.append(col)
+            vals.append(float(coef))
+        hi.append(float(upper))
+
+    at_most(budget, [(j, lengths[j]) for j in range(n)]
+            + [(n + m + k, extra_lengths[k]) for k in range(g)])  # length
     # a chosen sentence brings its extras (x_j - e_k <= 0), and only they do (e_k <= sum x_j)
     bringers: list[list[int]] = [[] for _ in range(g)]
     for j, ks in enumerate(extras):
         for k in ks:
             bringers[k].append(j)
-            rows += [r, r]
-            cols += [j, n + m + k]
-            vals += [1.0, -1.0]
-            lo.append(-np.inf)
-            hi.append(0.0)
-            r += 1
+            at_most(0, [(j, 1), (n + m + k, -1)])
     if g and max_extras is not None:
-        for k in range(g):
-            rows.append(r)
-            cols.append(n + m + k)
-            vals.append(1.0)
-        lo.append(-np.inf)
-        hi.append(float(max_extras))
-        r += 1
+        at_most(max_extras, [(n + m + k, 1) for k in range(g)])
     for k in range(g):
-        rows.append(r)
-        cols.append(n + m + k)
-        vals.append(1.0)
-        for j in bringers[k]:
-            rows.append(r)
-            cols.append(j)
-            vals.append(-1.0)
-        lo.append(-np.inf)
-        hi.append(0.0)
-        r += 1
+        at_most(0, [(n + m + k, 1)] + [(j, -1) for j in bringers[k]])
     # a concept counts only if some chosen sentence holds it: c_i - sum_j x_j <= 0
     holders: list[list[int]] = [[] for _ in range(m)]
     for j, cs in enumerate(concepts):
         for i in cs:
             holders[i].append(j)
     for i in range(m):
-        rows.append(r)
-        cols.append(n + i)
-        vals.append(1.0)
-        for j in holders[i]:
-            rows.append(r)
-            cols.append(j)
-            vals.append(-1.0)
-        lo.append(-np.inf)
-        hi.append(0.0)
-        r += 1
+        at_most(0, [(n + i, 1)] + [(j, -1) for j in holders[i]])
     # near duplicates are never chosen together
     for j, others in enumerate(excluded):
         for k in others:
             if k > j:
-                rows += [r, r]
-                cols += [j, k]
-                vals += [1.0, 1.0]
-                lo.append(-np.inf)
-                hi.append(1.0)
-                r += 1
+                at_most(1, [(j, 1), (k, 1)])
+    r, lo = len(hi), np.full(len(hi), -np.inf)
     A = coo_matrix((vals, (rows, cols)), shape=(r, n + m + g)).tocsr()
     res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=np.ones(n + m + g),
                bounds=Bounds(0, 1), options={"time_limit": time_limit, "disp": False})
