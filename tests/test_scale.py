@@ -140,13 +140,15 @@ def test_the_embedding_memo_embeds_each_text_once_and_changes_no_vector(monkeypa
     assert calls == [["a", "bb", "a"], ["a", "bb"], ["ccc"], ["a"]]  # inside the memo: once each
 
 
-@pytest.mark.parametrize("key", ["workers", "batch_size", "story_block"])
+@pytest.mark.parametrize("key", ["run.workers", "run.batch_size", "run.story_block",
+                                 "store.group_chunk", "store.ingest_batch"])
 def test_run_sizes_below_one_are_refused_by_name(key):
     from newsweave.config import load_config
 
-    with pytest.raises(ConfigError, match=f"'run.{key}' must be a whole number of at least 1"):
-        load_config(**{f"run__{key}": 0})
-    assert load_config(**{f"run__{key}": 3}).get(f"run.{key}") == 3
+    arg = key.replace(".", "__")
+    with pytest.raises(ConfigError, match=f"'{key}' must be a whole number of at least 1"):
+        load_config(**{arg: 0})
+    assert load_config(**{arg: 3}).get(key) == 3
 
 
 def _free_port() -> int:

@@ -71,6 +71,27 @@ def test_pending_articles_are_grouped_by_the_next_ingest(tmp_path, pipeline):
         assert res.grouped == 3 and st.count("stories") == 1 and st.pending_ids() == []
 
 
+
+def test_an_ingest_in_small_batches_stores_what_one_batch_stores(tmp_path, pipeline):
+    """``store.ingest_batch``: inputs are read, processed and stored a batch at a time (memory
+    bounded by the batch), then grouped from the store: the same stories, counts and problems."""
+    arts = QUAKE_PERU + QUAKE_JAPAN
+    path = _write(tmp_path / "a.jsonl", arts)
+    (tmp_path / "empty.txt").write_text("")
+
+    def stored(db, batch):
+        with Store(db) as st:
+            res = ingest(st, [path, str(tmp_path / "empty.txt")], pipeline, batch=batch)
+            stories = [st.story(r["id"]) for r in st.stories(limit=100)]
+        return res, json.dumps(stories, sort_keys=True)
+
+    one, whole = stored(tmp_path / "one.db", 100)
+    two, batched = stored(tmp_path / "two.db", 2)
+    assert whole == batched and '"facts"' in whole
+    assert (two.inputs, two.added, two.grouped) == (one.inputs, one.added, one.grouped) == (
+        len(arts) + 1, tuple(a.id for a in arts), len(arts))
+    assert [p.kind for p in two.problems] == [p.kind for p in one.problems] == ["empty"]
+
 def _art(aid, text, day):
     return Article(id=aid, input=aid, text=text, published=f"2024-03-{day:02d}",
                    sentences=split_sentences(text),

@@ -90,8 +90,12 @@ def _check(data: dict) -> None:
         raise ConfigError(f"'web.max_upload_bytes' must be a positive number of bytes, got "
                           f"{size!r}; e.g. 20000000 for 20 MB")
     run = data.get("run") or {}
-    for key, hint in (("workers", "2"), ("batch_size", "32"), ("story_block", "8")):
-        value = run.get(key)
+    store = data.get("store") or {}
+    for section, values, key, hint in (("run", run, "workers", "2"), ("run", run, "batch_size", "32"),
+                                       ("run", run, "story_block", "8"),
+                                       ("store", store, "group_chunk", "5000"),
+                                       ("store", store, "ingest_batch", "10000")):
+        value = values.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ConfigError(f"'run.{key}' must be a whole number of at least 1, got {value!r}; "
-                              f"the default is {hint}")
+            raise ConfigError(f"'{section}.{key}' must be a whole number of at least 1, got "
+                              f"{value!r}; the default is {hint}")

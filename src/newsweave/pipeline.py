@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .clean import ArticleCleaner, infer_publication_dates, learn_outlet_boilerplate
@@ -242,6 +242,33 @@ class Pipeline:
                 raws.append(item)
         return raws, problems, inputs
 
+    def read_batches(self, paths: Iterable[str], stdin=None, size: int = 10_000,
+                     ) -> Iterator[tuple[list[RawDocument], list[Problem], int]]:
+        """``read`` in batches of at most ``size`` documents, read lazily: (documents, problems,
+        inputs) per batch, so that a stream of any length is held one batch at a time."""
+        raws: list[RawDocument] = []
+        problems: list[Problem] = []
+        inputs = 0
+        for item in read_inputs(paths, self.config, stdin=stdin):
+            inputs += 1
+            (problems if isinstance(item, Problem) else raws).append(item)
+            if len(raws) >= size:
+                yield raws, problems, inputs
+                raws, problems, inputs = [], [], 0
+        if raws or problems or inputs:
+            yield raws, problems, inputs
+
+    def clean(self, raws: Sequence[RawDocument]) -> tuple[list[Article], list[Problem]]:
+        """Clean ``raws`` (outlet boilerplate learned across them): articles, and a problem
+        for each document that holds none."""
+        cleaner = self.cleaner_for(raws)
+        cleaned: list[Article] = []
+        problems: list[Problem] = []
+        for raw in raws:
+            out = self.clean_raw(raw, cleaner)
+            (problems if isinstance(out, Problem) else cleaned).append(out)
+        return cleaned, problems
+
     def cleaner_for(self, raws: Sequence[RawDocument]) -> ArticleCleaner:
         outlet_lines = learn_outlet_boilerplate(
             raws,
@@ -292,12 +319,8 @@ class Pipeline:
         ``read`` (``run`` passes ``limits.max_articles``; the store's ingest passes none).
         """
         raws, problems, inputs = self.read(paths, stdin=stdin, limit=limit)
-        cleaner = self.cleaner_for(raws)
-        cleaned: list[Article] = []
-        for raw in raws:
-            out = self.clean_raw(raw, cleaner)
-            (problems if isinstance(out, Problem) else cleaned).append(out)
-        return self.process_articles(cleaned, progress, executor), problems, inputs
+        cleaned, empty = self.clean(raws)
+        return self.process_articles(cleaned, progress, executor), problems + empty, inputs
 
     def process_articles(self, cleaned: Sequence[Article],
                          progress: Callable[[str, int, int], None] | None = None,
