@@ -26,11 +26,12 @@ demo: $(STAMP)
 	$(VENV)/bin/newsweave analyze examples/cluster --format md -o out/report.md
 	@echo "wrote out/report.json, out/report.html, out/report.md"
 
-# Fast suite: everything but tests marked slow. Exit code 5 (no tests collected) is a failure here.
-test: $(STAMP)
+# Fast suite: everything but tests marked slow, the browser test included where its tools install.
+# Exit code 5 (no tests collected) is a failure here.
+test: $(STAMP) browser-deps
 	$(PY) -m pytest -q -m "not slow"
 
-test-all: $(STAMP)
+test-all: $(STAMP) browser-deps
 	$(PY) -m pytest -q
 
 # Benchmark peers (HeidelTime needs Java 17); the benchmarks themselves: see bench/RESULTS.md.
