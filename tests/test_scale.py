@@ -83,6 +83,34 @@ def test_a_failing_story_stage_costs_only_that_story():
     assert [s.title for s in out.stories] == ["done", ""]
 
 
+
+def test_corpus_stages_report_progress_to_the_last_story():
+    """``analyze`` shows a bar past the article stages: each whole-corpus stage, then each
+    block of stories, ending at all stories done."""
+    from newsweave.model import Article, Story
+    from newsweave.pipeline import Corpus, CorpusStage, StoryStage, run_corpus_stages
+
+    class Group(CorpusStage):
+        name = "grouping"
+
+        def process(self, corpus):
+            return Corpus(corpus.articles, tuple(
+                Story(id=f"s{i}", title="", articles=(a.id,)) for i, a in enumerate(corpus.articles)))
+
+    class Title(StoryStage):
+        name = "title"
+
+        def process_story(self, story, articles):
+            return Story(**{**story.__dict__, "title": articles[0].text})
+
+    arts = tuple(Article(id=f"a{i}", input=f"a{i}", text=f"text {i}") for i in range(5))
+    calls = []
+    out = run_corpus_stages([Group(), Title()], Corpus(arts), articles_per_block=2,
+                            progress=lambda *c: calls.append(c))
+    assert [s.title for s in out.stories] == [a.text for a in arts]
+    assert calls[0] == ("corpus: grouping", 0, 1)
+    assert [c[1:] for c in calls[1:]] == [(2, 5), (4, 5), (5, 5)]
+
 @pytest.mark.integration
 def test_ingest_on_a_local_cluster_stores_what_one_process_stores(tmp_path):
     """``newsweave ingest --scheduler processes``: article and story stages on two workers, the

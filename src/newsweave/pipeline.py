@@ -294,7 +294,8 @@ class Pipeline:
 
         return run_stages(self.article_stages, articles)
 
-    def run_corpus(self, articles: Sequence[Article], executor=None) -> Corpus:
+    def run_corpus(self, articles: Sequence[Article], executor=None,
+                   progress: Callable[[str, int, int], None] | None = None) -> Corpus:
         """The corpus stages (see ``run_corpus_stages``), here or, for the story stages, on
         ``executor``'s workers."""
         executor = executor or self.executor
@@ -306,7 +307,7 @@ class Pipeline:
                 if local or not isinstance(st, StoryStage):
                     st.warm_up()
         return run_corpus_stages(self.corpus_stages, Corpus(tuple(articles)), executor,
-                                 self.config.get("run.story_block"))
+                                 self.config.get("run.story_block"), progress)
 
     def articles(self, paths: Iterable[str], stdin=None,
                  progress: Callable[[str, int, int], None] | None = None,
@@ -351,22 +352,26 @@ class Pipeline:
         articles, problems, inputs = self.articles(paths, stdin=stdin, progress=progress,
                                                    executor=executor,
                                                    limit=self.config.get("limits.max_articles"))
-        corpus = self.run_corpus(articles, executor=executor)
+        corpus = self.run_corpus(articles, executor=executor, progress=progress)
         return build_report(corpus, problems, inputs)
 
 
 def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=None,
-                      articles_per_block: int = 8) -> Corpus:
+                      articles_per_block: int = 8,
+                      progress: Callable[[str, int, int], None] | None = None) -> Corpus:
     """Corpus stages over ``corpus``. The story stages that follow the last whole-corpus stage
     (grouping) run story by story, all of a story's stages together, in blocks of about
     ``articles_per_block`` articles: in this process, or on ``executor``'s workers. Either way
-    each story gets the same calls, so the result does not depend on where it ran."""
+    each story gets the same calls, so the result does not depend on where it ran.
+    ``progress(what, done, total)`` hears of each whole-corpus stage and each block of stories."""
     from .scale.executors import LocalExecutor, StoryRunner, story_blocks
 
     split = len(stages)
     while split > 0 and isinstance(stages[split - 1], StoryStage):
         split -= 1
-    for st in stages[:split]:
+    for k, st in enumerate(stages[:split]):
+        if progress:
+            progress(f"corpus: {st.name}", k, split)
         corpus = st.process(corpus)
     if split < len(stages) and corpus.stories:
         by_id = {a.id: a for a in corpus.articles}
@@ -375,7 +380,12 @@ def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=No
         done = (executor or LocalExecutor()).map(
             StoryRunner(stages[split:]), story_blocks(pairs, articles_per_block),
             cost=lambda block: sum(sum(len(a.sentences) for a in arts) ** 2 for _, arts in block))
-        corpus = replace(corpus, stories=tuple(s for block in done for s in block))
+        stories: list[Story] = []
+        for block in done:
+            stories += block
+            if progress:
+                progress("stories: cross-checks and briefs", len(stories), len(corpus.stories))
+        corpus = replace(corpus, stories=tuple(stories))
     return corpus
 
 
