@@ -245,7 +245,7 @@ def group_pending(store: Store, grouping_stage, after: Sequence, chunk: int = CH
             stories.append(Story(id=sid, title=title,
                                  articles=tuple(a.id for a in arts_s)))
         corpus = Corpus(tuple(by_id.values()), tuple(stories))
-        corpus = run_corpus_stages(after, corpus, executor, story_block)
+        corpus = run_corpus_stages(after, corpus, executor, story_block, progress)
         t2 = time.perf_counter()
         state = grouper.save()
         store.commit_grouping(corpus.stories, retired=sorted(retired - touched), events=log,
