@@ -225,3 +225,27 @@ def test_a_running_cluster_started_as_the_readme_says(tmp_path, example_report):
             except subprocess.TimeoutExpired:
                 p.kill()
         logs.close()
+
+
+def test_a_worker_encodes_with_the_callers_torch_threads():
+    """MiniLM's vectors can differ in the last bits with torch's thread count, and one story in
+    10,000 then got other facts on a Dask worker (one thread) than in one process (two). The
+    runner carries the caller's thread count, and a worker sets it before its first block."""
+    import pickle
+
+    torch = pytest.importorskip("torch")
+    from newsweave.scale.executors import StageRunner, StoryRunner
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        runners = [StageRunner([]), StoryRunner([])]
+        torch.set_num_threads(1)  # a worker, as a Dask nanny starts it
+        for runner in runners:
+            shipped = pickle.loads(pickle.dumps(runner))
+            assert shipped.torch_threads == 2
+            shipped.warm_up()
+            assert torch.get_num_threads() == 2
+            torch.set_num_threads(1)
+    finally:
+        torch.set_num_threads(before)

@@ -16,6 +16,7 @@ exactly what the one-process run returns. Reading, cleaning and grouping stay in
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import ConfigError, missing_dependency
@@ -40,18 +41,35 @@ def run_stages(stages: Sequence, articles: Sequence[Article]) -> list[Article]:
     return arts
 
 
+def _torch_threads() -> int | None:
+    """This process's torch intra-op thread count, if torch is loaded here."""
+    torch = sys.modules.get("torch")
+    return torch.get_num_threads() if torch is not None else None
+
+
 class StageRunner:
-    """Article stages as one picklable callable that warms them up once per process."""
+    """Stages as one picklable callable that warms them up once per process.
+
+    It carries the torch thread count of the process that made it, and a worker sets it before
+    its first block: MiniLM's vectors can differ in the last bits with the thread count (a Dask
+    nanny starts workers with one), and a similarity on a threshold then flips (seen once in
+    10,000 articles), so the same threads give the same report.
+    """
 
     def __init__(self, stages: Sequence):
         self.stages = list(stages)
         self._warm = False
+        self.torch_threads = _torch_threads()
 
     def __getstate__(self):
-        return {"stages": self.stages, "_warm": False}
+        return {"stages": self.stages, "_warm": False, "torch_threads": self.torch_threads}
 
     def warm_up(self) -> None:
         if not self._warm:
+            if self.torch_threads and self.torch_threads != _torch_threads():
+                import torch
+
+                torch.set_num_threads(self.torch_threads)
             for st in self.stages:
                 st.warm_up()
             self._warm = True
