@@ -26,9 +26,11 @@ demo: $(STAMP)
 	$(VENV)/bin/newsweave analyze examples/cluster --format md -o out/report.md
 	@echo "wrote out/report.json, out/report.html, out/report.md"
 
-# Fast suite: everything but tests marked slow, the browser test included where its tools install.
+# Fast suite: the import contract (pyproject.toml [tool.importlinter]), then everything but tests
+# marked slow, the browser test included where its tools install.
 # Exit code 5 (no tests collected) is a failure here.
 test: $(STAMP) browser-deps
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -m "not slow"
 
 test-all: $(STAMP) browser-deps

@@ -62,7 +62,8 @@ def _typewriter_quotes(text: str) -> str:
 def _articles(raws: Sequence[RawDocument]) -> tuple[Article, ...]:
     """The project's own cleaner and sentence splitter over one cluster's documents."""
     from newsweave.model import Problem
-    from newsweave.pipeline import Pipeline, Sentencizer
+    from newsweave.nlp import Sentencizer
+    from newsweave.pipeline import Pipeline
 
     pipe = Pipeline(stages=[Sentencizer()])
     cleaner = pipe.cleaner_for(raws)

@@ -50,7 +50,7 @@ def corpus(full: bool, config: str | None) -> dict:
 
 def stages(n: int, config: str | None) -> dict:
     from newsweave import Pipeline, load_config
-    from newsweave.pipeline import Corpus
+    from newsweave.stage import Corpus
 
     with tempfile.TemporaryDirectory() as tmp:
         make_corpus(Path(tmp), full=False, many_lines=n)

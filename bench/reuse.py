@@ -72,7 +72,7 @@ def article(doc_id: str, text: str, input_name: str | None = None) -> Article:
 def seed_articles(shared: Path = SHARED) -> list[Article]:
     """The seed articles as the real cleaner turns them out (reading + cleaning + sentences)."""
     from newsweave import Pipeline
-    from newsweave.pipeline import Sentencizer
+    from newsweave.nlp import Sentencizer
 
     report = Pipeline(stages=[Sentencizer()]).run([str(shared / "seeds")])
     return list(report.articles)

@@ -65,7 +65,7 @@ def test_local_cluster_equals_one_process_on_a_2000_article_stream(tmp_path):
 
 def test_a_failing_story_stage_costs_only_that_story():
     from newsweave.model import Story
-    from newsweave.pipeline import StoryStage
+    from newsweave.stage import StoryStage
 
     class Boom(StoryStage):
         name = "boom"
@@ -75,7 +75,7 @@ def test_a_failing_story_stage_costs_only_that_story():
                 raise RuntimeError("odd story")
             return Story(**{**story.__dict__, "title": "done"})
 
-    from newsweave.pipeline import Corpus
+    from newsweave.stage import Corpus
 
     stories = (Story(id="s-good", title="", articles=()), Story(id="s-bad", title="", articles=()))
     with pytest.warns(UserWarning, match="boom failed on story s-bad"):
@@ -88,7 +88,8 @@ def test_corpus_stages_report_progress_to_the_last_story():
     """``analyze`` shows a bar past the article stages: each whole-corpus stage, then each
     block of stories, ending at all stories done."""
     from newsweave.model import Article, Story
-    from newsweave.pipeline import Corpus, CorpusStage, StoryStage, run_corpus_stages
+    from newsweave.pipeline import run_corpus_stages
+    from newsweave.stage import Corpus, CorpusStage, StoryStage
 
     class Group(CorpusStage):
         name = "grouping"

@@ -132,7 +132,7 @@ def test_light_state_round_trip_equals_one_process():
 def test_minhash_links_copies_only(lsh_from):
     from newsweave.group.reuse_minhash import MinHashReuseLinker
     from newsweave.model import Story
-    from newsweave.pipeline import Corpus
+    from newsweave.stage import Corpus
 
     base = QUAKE_PERU[0].text + " " + QUAKE_PERU[1].text
     copy = _art("copy", base.replace("Monday", "Monday night"), 4)
@@ -168,7 +168,7 @@ def test_a_merge_across_ingests_is_logged_and_the_older_story_stays(tmp_path):
     stays, the younger story's row goes, story_events and story_state record it."""
     from newsweave.group.reuse_minhash import MinHashReuseLinker
     from newsweave.group.stories_light import LightStoryGrouping
-    from newsweave.pipeline import Sentencizer
+    from newsweave.nlp import Sentencizer
 
     def pipe(merge):
         return Pipeline(stages=[Sentencizer(), LightStoryGrouping(threshold=0.95,

@@ -15,7 +15,10 @@ from newsweave.errors import ConfigError
 from newsweave.group.stories import StoryGrouper, StoryGrouping
 from newsweave.model import Article
 from newsweave.nlp import split_sentences
-from newsweave.pipeline import Corpus, Pipeline, PublicationDater, Sentencizer
+from newsweave.clean import PublicationDater
+from newsweave.nlp import Sentencizer
+from newsweave.pipeline import Pipeline
+from newsweave.stage import Corpus
 
 from .conftest import EXAMPLES, ROOT, SHARED
 

@@ -203,7 +203,8 @@ def test_empty_and_tiny_inputs(summarizer):
 
 def test_stage_fills_summary_and_builds_in_pipeline(summarizer):
     from newsweave.config import load_config
-    from newsweave.pipeline import Corpus, Pipeline, default_stages
+    from newsweave.pipeline import Pipeline, default_stages
+    from newsweave.stage import Corpus
 
     stages = default_stages(load_config())
     assert any(isinstance(st, Summarize) for st in stages)

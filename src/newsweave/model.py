@@ -14,12 +14,31 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from .kinds import (
+    ClaimKind,
+    DocumentFormat,
+    EntityType,
+    FactStatus,
+    NumberRole,
+    ProblemKind,
+    PublishedFrom,
+    RemovedKind,
+    ReuseKind,
+    TimePrecision,
+    TimeType,
+)
+
 SCHEMA_ID = "newsweave.report/1"
 
 
 @dataclass(frozen=True)
 class Span:
-    """A stretch of one article's cleaned text."""
+    """A stretch of one article's cleaned text: ``text == article.text[start:end]``.
+
+    Quotes, mentions, numbers, times, claims and conflict claims carry the same four fields (in
+    the order the report contract gives them); ``schema.span_errors`` checks every one of them in
+    a report with one rule.
+    """
 
     article: str
     start: int
@@ -32,7 +51,7 @@ class Removed:
     """A piece of the raw input that cleaning took out of the text, and why."""
 
     text: str
-    kind: str  # boilerplate | metadata | caption | dateline | other
+    kind: RemovedKind
     reason: str = ""
     raw_start: int | None = None  # offset in the decoded raw input, when known
 
@@ -54,8 +73,9 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class RawDocument:
-    """What a reader produced, before cleaning: decoded text plus the metadata the container had."""
+class Document:
+    """What every document has, raw or cleaned: its id, where it came from, its text and the
+    metadata its container gave (outlet, URL, headline, publication date)."""
 
     id: str
     input: str
@@ -64,23 +84,25 @@ class RawDocument:
     url: str | None = None
     title: str | None = None
     published: str | None = None
+
+
+@dataclass(frozen=True)
+class RawDocument(Document):
+    """What a reader produced, before cleaning: decoded text plus the metadata the container had."""
+
     author: str | None = None
     encoding: str | None = None
-    format: str = "txt"  # txt | html | jsonl
+    format: DocumentFormat = "txt"
     text_is_clean: bool = False  # True when a reader (trafilatura) already extracted the body
     warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class Article:
-    id: str
-    input: str
-    text: str
-    source: str | None = None
-    url: str | None = None
-    title: str | None = None
-    published: str | None = None
-    published_from: str | None = None  # metadata | text | inferred
+class Article(Document):
+    """A cleaned article: the text stages read (every span's offsets index it), with what cleaning
+    removed and, once the article stages ran, its sentences and extractions."""
+
+    published_from: PublishedFrom | None = None
     dateline: str | None = None
     language: str | None = None
     author: str | None = None
@@ -107,7 +129,7 @@ class Article:
 @dataclass(frozen=True)
 class Problem:
     input: str
-    kind: str  # e.g. empty, binary, decode, parse, too_large, duplicate, no_text, warning
+    kind: ProblemKind
     message: str
 
 
@@ -115,7 +137,7 @@ class Problem:
 class Entity:
     id: str
     name: str
-    type: str
+    type: EntityType
     aliases: tuple[str, ...]
     articles: tuple[str, ...]
     mentions: int
@@ -130,7 +152,7 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str
+    label: EntityType
     entity: str | None = None
 
 
@@ -157,7 +179,7 @@ class NumberMention:
     article: str
     start: int
     end: int
-    role: str | None = None  # killed | injured | shot_down | ...
+    role: NumberRole | None = None
     unit: str | None = None
     approximate: bool = False  # "at least", "about", "nearly"
     implicit: bool = False  # "an armed drone" counted as 1
@@ -170,15 +192,15 @@ class TimeMention:
     article: str
     start: int
     end: int
-    type: str = "DATE"
-    precision: str | None = None
+    type: TimeType = "DATE"
+    precision: TimePrecision | None = None
 
 
 @dataclass(frozen=True)
 class Claim:
     """A typed statement cross-checking compares: a harm ``state`` or a ``role`` (title)."""
 
-    kind: str  # state | role
+    kind: ClaimKind
     article: str
     start: int
     end: int
@@ -197,7 +219,7 @@ class Passage:
 @dataclass(frozen=True)
 class Reuse:
     articles: tuple[str, str]
-    kind: str  # copy | shared_quote | shared_wire
+    kind: ReuseKind
     share: float
     passages: tuple[Passage, ...]
 
@@ -205,7 +227,7 @@ class Reuse:
 @dataclass(frozen=True)
 class Fact:
     statement: str
-    status: str  # consensus | single | conflict
+    status: FactStatus
     independent_sources: int
     support: tuple[Span, ...]
 
@@ -267,6 +289,8 @@ class Story:
     conflicts: tuple[Conflict, ...] = ()
     timeline: tuple[TimelineItem, ...] = ()
     event: Event | None = None
+    # what failed in this story's stages (reported in ``Report.problems``, not per story)
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,6 +310,7 @@ _PRIVATE = {
               "claims"},
     Removed: {"raw_start"},
     Entity: set(),
+    Story: {"problems"},
 }
 
 
@@ -346,7 +371,7 @@ def replace(obj: Any, **changes: Any) -> Any:
 
 
 __all__ = [
-    "Article", "Claim", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
+    "Article", "Claim", "Document", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
     "Passage", "Problem", "Quote", "RawDocument", "Removed", "Report", "Reuse", "Segment", "Sentence",
     "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "from_dict", "replace", "to_dict",
     "SCHEMA_ID",

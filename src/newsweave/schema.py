@@ -6,12 +6,18 @@ Fields listed in the contract are required with their types; extra fields are al
 
 from __future__ import annotations
 
+from . import kinds
 from .model import SCHEMA_ID
 
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 _ID = {"type": "string", "minLength": 1}
 _OFF = {"type": "integer", "minimum": 0}
 _NULLSTR = {"type": ["string", "null"]}
+
+
+def _enum(kind, nullable: bool = False) -> dict:
+    """A JSON Schema enum of a ``kinds`` Literal (with null when the field may be empty)."""
+    return {"enum": kinds.values(kind) + ([None] if nullable else [])}
 
 
 def _obj(props: dict, required: list[str] | None = None) -> dict:
@@ -25,13 +31,13 @@ ARTICLE = _obj({
     "id": _ID, "input": {"type": "string"},
     "source": _NULLSTR, "url": _NULLSTR, "title": _NULLSTR,
     "published": {"anyOf": [_DATE, {"type": "null"}]},
-    "published_from": {"enum": ["metadata", "text", "inferred", None]},
+    "published_from": _enum(kinds.PublishedFrom, nullable=True),
     "dateline": _NULLSTR,
     "language": _NULLSTR,
     "text": {"type": "string"},
     "removed": {"type": "array", "items": _obj({
         "text": {"type": "string"},
-        "kind": {"enum": ["boilerplate", "metadata", "caption", "dateline", "other"]},
+        "kind": _enum(kinds.RemovedKind),
     })},
     "sentences": {"type": "array", "items": _obj({"start": _OFF, "end": _OFF})},
 })
@@ -42,7 +48,7 @@ STORY = _obj({
     "summary": {"type": "array", "items": _obj({
         "text": {"type": "string"}, "citations": {"type": "array", "items": SPAN}})},
     "entities": {"type": "array", "items": _obj({
-        "id": _ID, "name": {"type": "string"}, "type": {"type": "string"},
+        "id": _ID, "name": {"type": "string"}, "type": _enum(kinds.EntityType),
         "aliases": {"type": "array", "items": {"type": "string"}},
         "articles": {"type": "array", "items": _ID},
         "mentions": {"type": "integer", "minimum": 0}})},
@@ -51,20 +57,24 @@ STORY = _obj({
         "reported_by": _NULLSTR, "article": _ID, "start": _OFF, "end": _OFF})},
     "numbers": {"type": "array", "items": _obj({
         "value": {"type": "number"}, "subject": {"type": "string"}, "text": {"type": "string"},
-        "article": _ID, "start": _OFF, "end": _OFF})},
+        "article": _ID, "start": _OFF, "end": _OFF,
+        "role": _enum(kinds.NumberRole, nullable=True)},
+        required=["value", "subject", "text", "article", "start", "end"])},
     "times": {"type": "array", "items": _obj({
         "text": {"type": "string"}, "value": {"type": "string"}, "article": _ID,
-        "start": _OFF, "end": _OFF})},
+        "start": _OFF, "end": _OFF, "type": _enum(kinds.TimeType),
+        "precision": _enum(kinds.TimePrecision, nullable=True)},
+        required=["text", "value", "article", "start", "end"])},
     "reuse": {"type": "array", "items": _obj({
         "articles": {"type": "array", "items": _ID, "minItems": 2, "maxItems": 2},
-        "kind": {"enum": ["copy", "shared_quote", "shared_wire"]},
+        "kind": _enum(kinds.ReuseKind),
         "share": {"type": "number", "minimum": 0, "maximum": 1},
         "passages": {"type": "array", "items": _obj({
             "text": {"type": "string"},
             "spans": {"type": "array", "items": SPAN, "minItems": 2, "maxItems": 2}})}})},
     "source_groups": {"type": "array", "items": {"type": "array", "items": _ID}},
     "facts": {"type": "array", "items": _obj({
-        "statement": {"type": "string"}, "status": {"enum": ["consensus", "single", "conflict"]},
+        "statement": {"type": "string"}, "status": _enum(kinds.FactStatus),
         "independent_sources": {"type": "integer", "minimum": 0},
         "support": {"type": "array", "items": SPAN}})},
     "conflicts": {"type": "array", "items": _obj({
@@ -91,7 +101,7 @@ REPORT_SCHEMA = {
         "schema": {"const": SCHEMA_ID},
         "articles": {"type": "array", "items": ARTICLE},
         "problems": {"type": "array", "items": _obj({
-            "input": {"type": "string"}, "kind": {"type": "string"},
+            "input": {"type": "string"}, "kind": _enum(kinds.ProblemKind),
             "message": {"type": "string"}})},
         "stories": {"type": "array", "items": STORY},
     }),
@@ -99,7 +109,44 @@ REPORT_SCHEMA = {
 
 
 def validate_report(data: dict) -> None:
-    """Raise ``jsonschema.ValidationError`` if ``data`` breaks the contract."""
+    """Raise ``jsonschema.ValidationError`` if ``data`` breaks the contract, ``ValueError`` if a
+    span in it does not slice its article's text (``span_errors``)."""
     import jsonschema
 
     jsonschema.validate(data, REPORT_SCHEMA, cls=jsonschema.Draft202012Validator)
+    errors = span_errors(data)
+    if errors:
+        raise ValueError(f"{len(errors)} spans do not match their article's text; first: "
+                         f"{errors[0]}")
+
+
+def span_errors(data: dict) -> list[str]:
+    """The one offset check: every object in a report (as JSON data) with ``article``, ``start``,
+    ``end`` and ``text`` (citations, quotes, numbers, times, conflict claims, copied passages)
+    must satisfy ``articles[article].text[start:end] == text``, and every sentence must lie inside
+    its article. Returns a line per span that does not."""
+    texts = {a["id"]: a["text"] for a in data.get("articles", ())}
+    errors: list[str] = []
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            if {"article", "start", "end", "text"} <= node.keys():
+                t = texts.get(node["article"])
+                if t is None:
+                    errors.append(f"{path}: no article {node['article']!r}")
+                elif t[node["start"]:node["end"]] != node["text"]:
+                    errors.append(f"{path}: [{node['start']}:{node['end']}] of "
+                                  f"{node['article']!r} is not {node['text'][:60]!r}")
+            for k, v in node.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]")
+
+    walk(data.get("stories", ()), "stories")
+    for a in data.get("articles", ()):
+        for s in a.get("sentences", ()):
+            if not 0 <= s["start"] < s["end"] <= len(a["text"]):
+                errors.append(f"article {a['id']!r}: sentence [{s['start']}:{s['end']}] "
+                              "outside the text")
+    return errors

@@ -2,6 +2,7 @@
 
 from .cleaner import ArticleCleaner
 from .outlets import learn_outlet_boilerplate
-from .published import infer_publication_dates
+from .published import PublicationDater, infer_publication_dates
 
-__all__ = ["ArticleCleaner", "infer_publication_dates", "learn_outlet_boilerplate"]
+__all__ = ["ArticleCleaner", "PublicationDater", "infer_publication_dates",
+           "learn_outlet_boilerplate"]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..model import Article, replace
+from ..stage import Corpus, CorpusStage
 from ..nlp.calendar import MONTH_NUM, WEEKDAY_NUM
 from .rules import MONTHS, WEEKDAYS
 
@@ -115,3 +116,14 @@ class _NearestYear:
                 for y, k in Counter(years).items():
                     votes[y] += k / len(years)  # rarer names weigh more
         return votes.most_common(1)[0][0] if votes else None
+
+
+class PublicationDater(CorpusStage):
+    """Publication dates read from the text where metadata had none (``infer_publication_dates``)."""
+
+    name = "published"
+    needs = frozenset({"text"})
+    adds = frozenset({"published"})
+
+    def process(self, corpus: Corpus) -> Corpus:
+        return replace(corpus, articles=tuple(infer_publication_dates(corpus.articles)))

@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from ..extract.entities import fold
-from ..extract.story import match_entity
+from ..extract.entities import fold, match_entity
 from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote
 
 _LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)

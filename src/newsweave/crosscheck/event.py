@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from ..extract.story import match_entity
+from ..extract.entities import match_entity
 from ..model import Article, Entity, Event, Fact, NumberMention, TimelineItem
 
 EVENT_TYPES = [

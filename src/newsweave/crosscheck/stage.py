@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..model import Fact, Story, replace
 from ..nlp.embed import Embedder
-from ..pipeline import StoryStage
+from ..stage import StoryStage
 from .conflicts import number_conflicts, quote_conflicts, role_conflicts, state_conflicts
 from .event import build_event
 from .facts import FactAligner

@@ -332,5 +332,28 @@ def entity_lookup(entities: Iterable[Entity]) -> dict[str, str]:
     return out
 
 
+def match_entity(name: str | None, entities: tuple[Entity, ...]) -> Entity | None:
+    """The story entity a speaker name refers to: by alias, else by a unique surname."""
+    if not name:
+        return None
+    key = "".join(name_tokens(name, KNOWN_ACRONYMS))
+    for e in entities:
+        for a in e.aliases:
+            if "".join(name_tokens(a, KNOWN_ACRONYMS)) == key:
+                return e
+    toks = name_tokens(name)
+    if not toks:
+        return None
+    last = toks[-1]
+    hits = [e for e in entities if e.type == "PERSON"
+            and any(name_tokens(a)[-1:] == [last] for a in e.aliases if name_tokens(a))]
+    if len(hits) == 1:
+        return hits[0]
+    # an organisation named by its acronym or expansion
+    up = fold(name).upper().replace(".", "")
+    hits = [e for e in entities if e.type != "PERSON" and any(fold(a).upper() == up for a in e.aliases)]
+    return hits[0] if len(hits) == 1 else None
+
+
 def article_mentions(doc, article: Article) -> tuple[Mention, ...]:
     return tuple(mentions_from_doc(doc, article.id))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..model import Article, NumberMention, Quote, replace
 from ..nlp.models import SPACY_MODEL, extraction_model
-from ..pipeline import ArticleStage
+from ..stage import ArticleStage
 from .claims import role_claims, state_claims
 from .entities import mentions_from_doc
 from .numbers import NumberExtractor, implicit_candidates

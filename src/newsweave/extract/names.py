@@ -1,6 +1,6 @@
 """The names of one article, clustered: who and what a quote's speaker can be resolved to.
 
-``_Names`` takes the named mentions of a parsed article and clusters them by name structure: a
+``ArticleNames`` takes the named mentions of a parsed article and clusters them by name structure: a
 lone surname ("Guterres") joins the full name it belongs to, organisation forms join through
 acronyms and containment ("UNAMI", "the UN Assistance Mission for Iraq (UNAMI)"), and the titles
 written beside people's names ("Prime Minister Mustafa al-Kadhimi") are kept so that a
@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from spacy.symbols import PROPN as _PROPN
 
 
-def _words(s: str) -> frozenset[str]:
+def word_set(s: str) -> frozenset[str]:
+    """The whitespace-separated words of a word list, as a set."""
     return frozenset(s.split())
 
 
-TITLE_WORDS = _words("""
+TITLE_WORDS = word_set("""
 president vice prime minister pm secretary general secretary-general spokesperson spokesman spokeswoman
 chief leader chairman chairwoman chair director governor senator sen. rep. representative mayor
 ambassador envoy king queen prince princess commander gen. lt. colonel col. chancellor premier foreign
@@ -49,7 +50,9 @@ def fold(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _clean_name(text: str) -> str:
+def clean_name(text: str) -> str:
+    """A name as written, tidied: no surrounding punctuation, leading "the", possessive, trailing
+    "(ACRONYM)" or dangling "of"/"in": 'the Mission in' -> 'Mission'."""
     t = " ".join(text.split()).strip(" ,;:-–—―\"'“”‘’()[]\xa0")
     t = re.sub(r"^(?:the|The|THE)\s+", "", t)
     t = re.sub(r"(?:'s|’s|'|’)$", "", t)
@@ -62,22 +65,22 @@ def _clean_name(text: str) -> str:
 def _name_words(text: str) -> tuple[str, ...]:
     """Comparable words of a name: folded, "al-" dropped, "UN" and "PM" spelled out."""
     out: list[str] = []
-    for w in fold(_clean_name(text)).split():
+    for w in fold(clean_name(text)).split():
         w = re.sub(r"^(?:al|el|ad)-", "", w.strip(".'’,"))
         out.extend(SYNONYMS.get(w, w).split())
     return tuple(w for w in out if w and w not in _STOP)
 
 
-def _untitled(text: str) -> str:
+def untitled(text: str) -> str:
     """A person's name without the title the tagger took in: 'Mayor Ana Ruiz' -> 'Ana Ruiz'."""
-    words = [w for w in _clean_name(text).split() if any(c.isalnum() for c in w)]
+    words = [w for w in clean_name(text).split() if any(c.isalnum() for c in w)]
     while len(words) > 1 and fold(words[0]) in TITLE_WORDS:
         words.pop(0)
     return " ".join(words)
 
 
 def _initials(text: str) -> str:
-    words = [w for w in re.split(r"[\s\-]+", _clean_name(text)) if w and w.lower() not in _STOP]
+    words = [w for w in re.split(r"[\s\-]+", clean_name(text)) if w and w.lower() not in _STOP]
     return "".join(w.replace(".", "") if w.replace(".", "").isupper() else w[0] for w in words).upper()
 
 
@@ -107,7 +110,7 @@ class _Name:
     quoted: bool = False
 
 
-class _Names:
+class ArticleNames:
     """The named mentions of one document, clustered by name structure, with the titles written
     beside people's names so that descriptions can be resolved to them."""
 
@@ -115,12 +118,12 @@ class _Names:
         self.mentions: list[_Name] = []
         self.forms: dict[int, Counter] = {}
         self.kind: dict[int, str] = {}
-        acronyms = {m.group(2): _clean_name(m.group(1)) for m in re.finditer(
+        acronyms = {m.group(2): clean_name(m.group(1)) for m in re.finditer(
             r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|for|in|the|and|on|[A-Z][\w'’.-]*)\s+){0,7}[A-Z][\w'’.-]*)"
             r"\s+\(([A-Z][A-Za-z.&]{1,9})\)", text)}
         # "The UN Spokesperson" tagged ORG is a role, resolved like any title, not a name.
         ents = [e for e in ents if e.label_ in NAME_LABELS and _name_words(e.text)
-                and fold(_clean_name(e.text)).split()[-1] not in TITLE_WORDS]
+                and fold(clean_name(e.text)).split()[-1] not in TITLE_WORDS]
         persons: dict[tuple[str, str], int] = {}
         surnames: dict[str, list[int]] = {}
         firsts: dict[str, list[int]] = {}
@@ -135,13 +138,13 @@ class _Names:
                 run.append(i)
                 continue
             tokens = [doc[k] for k in run if not any(a <= doc[k].idx < b for a, b in quoted)]
-            full = _untitled(" ".join(t.text for t in tokens)) if len(tokens) == len(run) else ""
+            full = untitled(" ".join(t.text for t in tokens)) if len(tokens) == len(run) else ""
             if 2 <= len(full.split()) <= 3:
                 self.runs.setdefault(fold(tokens[-1].text), []).append((tokens[0].idx, full))
             run = [i]
         # Full personal names first, so that a lone "Kadhimi" or "Guterres" (even tagged ORG) joins one.
         for e in ents:
-            w = _name_words(_untitled(e.text) if e.label_ == "PERSON" else e.text)
+            w = _name_words(untitled(e.text) if e.label_ == "PERSON" else e.text)
             if e.label_ == "PERSON" and len(w) >= 2 and (w[0], w[-1]) not in persons:
                 persons[(w[0], w[-1])] = k = len(persons)
                 self.kind[k] = "PERSON"
@@ -149,7 +152,7 @@ class _Names:
                 firsts.setdefault(w[0], []).append(k)
         orgs: list[tuple[int, int, str, str]] = []
         for e in ents:
-            form = _untitled(e.text) if e.label_ == "PERSON" else e.text
+            form = untitled(e.text) if e.label_ == "PERSON" else e.text
             w = _name_words(form)
             if e.label_ == "PERSON" and len(w) >= 2:
                 key = persons[(w[0], w[-1])]
@@ -165,7 +168,7 @@ class _Names:
                 if longer != form:
                     self.forms.setdefault(key, Counter())[longer] += 1
             else:
-                orgs.append((e.start_char, e.end_char, _clean_name(e.text), e.label_))
+                orgs.append((e.start_char, e.end_char, clean_name(e.text), e.label_))
                 continue
             self._add(key, e.start_char, e.end_char, form, quoted)
         # Organisations: one cluster per connected group of aliases.
@@ -202,9 +205,9 @@ class _Names:
         return before[-1] if before else runs[0][1] if runs else default
 
     def _add(self, key: int, s: int, t: int, text: str, quoted) -> None:
-        self.mentions.append(_Name(key, self.kind[key], s, t, _clean_name(text),
+        self.mentions.append(_Name(key, self.kind[key], s, t, clean_name(text),
                                    any(a <= s < b for a, b in quoted)))
-        self.forms.setdefault(key, Counter())[_clean_name(text)] += 1
+        self.forms.setdefault(key, Counter())[clean_name(text)] += 1
 
     def _nearest(self, options: list[int], pos: int) -> int:
         """Of several people with this surname, the one named last before ``pos`` (else first after)."""

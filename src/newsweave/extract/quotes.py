@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import _Names
-from .speakers import _Attribution, _Context
+from .names import ArticleNames
+from .speakers import Attribution, QuotePiece, SpeakerContext
 
 __all__ = ["FoundQuote", "QuoteFinder"]
 
@@ -58,17 +58,6 @@ _LEFT_OPENERS = "([{—–-/:" + _QUOTE_CHARS
 _RIGHT_CLOSERS = ",.;:!?)]}—–-…" + _QUOTE_CHARS
 
 
-@dataclass
-class _Piece:
-    """A quoted stretch: marks at [open_at, inner_start) and [inner_end, close_end)."""
-
-    open_at: int
-    inner_start: int
-    inner_end: int
-    close_end: int
-    chain: int = -1  # the pieces of one quote over several paragraphs share a chain id
-
-
 def _role(text: str, i: int, glyph: str) -> str:
     """'open', 'close' or 'either', from the characters beside the mark, then from its glyph."""
     prev = text[i - 1] if i > 0 else "\n"
@@ -93,9 +82,9 @@ def _in_any(pos: int, ranges: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
 
-def _pair_line(text: str, a: int, b: int, nest: bool) -> tuple[list[_Piece], bool]:
+def _pair_line(text: str, a: int, b: int, nest: bool) -> tuple[list[QuotePiece], bool]:
     """Double-quoted pieces of one paragraph, and whether nesting left it balanced."""
-    pieces: list[_Piece] = []
+    pieces: list[QuotePiece] = []
     stack: list[tuple[int, str]] = []
     nested = False
     tags = [m.span() for m in _TAG.finditer(text, a, b)]
@@ -116,13 +105,13 @@ def _pair_line(text: str, a: int, b: int, nest: bool) -> tuple[list[_Piece], boo
             stack.pop()
         else:
             (start, opener), stack = stack[0], []
-            pieces.append(_Piece(start, start + len(opener), pos, pos + len(glyph)))
+            pieces.append(QuotePiece(start, start + len(opener), pos, pos + len(glyph)))
     if stack:  # runs to the paragraph's end: a chain, or a missing closing mark
-        pieces.append(_Piece(stack[0][0], stack[0][0] + len(stack[0][1]), b, b))
+        pieces.append(QuotePiece(stack[0][0], stack[0][0] + len(stack[0][1]), b, b))
     return pieces, not (nested and stack)
 
 
-def _single_pieces(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[_Piece]:
+def _single_pieces(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[QuotePiece]:
     """Single-quoted pieces of one paragraph outside double quotes. An opener starts a word and a
     closer ends one; "s' Word" (a plural possessive) closes only when nothing better follows."""
     skip = taken + [m.span() for m in _TAG.finditer(text, a, b)]
@@ -140,14 +129,14 @@ def _single_pieces(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> l
         best = next((j for j in closers if not (text[j - 1] in "sS" and re.match(r"\s+[A-Za-z]", text[j + 1:j + 3]))),
                     closers[0])
         if best - i >= 3:  # not 'n'
-            pieces.append(_Piece(i, i + 1, best, best + 1))
+            pieces.append(QuotePiece(i, i + 1, best, best + 1))
             used = best
     return pieces
 
 
-def scan_quotes(text: str) -> list[_Piece]:
+def scan_quotes(text: str) -> list[QuotePiece]:
     """Every quoted stretch of ``text`` in order: double quotes, then single ones outside them."""
-    pieces: list[_Piece] = []
+    pieces: list[QuotePiece] = []
     lines = _lines(text)
     for a, b in lines:
         # Curly marks can nest ('“... what he calls “hell” than ...”'); when nesting leaves the
@@ -168,7 +157,7 @@ def scan_quotes(text: str) -> list[_Piece]:
     return sorted(pieces, key=lambda p: p.open_at)
 
 
-def _inner(text: str, p: _Piece) -> tuple[int, int]:
+def _inner(text: str, p: QuotePiece) -> tuple[int, int]:
     s, e = p.inner_start, p.inner_end
     while s < e and text[s].isspace():
         s += 1
@@ -179,7 +168,7 @@ def _inner(text: str, p: _Piece) -> tuple[int, int]:
     return s, e
 
 
-def _is_partial(text: str, p: _Piece, s: int) -> bool:
+def _is_partial(text: str, p: QuotePiece, s: int) -> bool:
     """Quoted words inside a sentence: a word right before the mark, or a lowercase start."""
     before = text[text.rfind("\n", 0, p.open_at) + 1:p.open_at].rstrip()
     return bool(before and before[-1].isalnum()) or text[s:s + 1].islower()
@@ -231,13 +220,13 @@ class QuoteFinder:
             for i in range(*spans[-1]):
                 inq[i] = True
         ents = list(doc.ents)
-        names = _Names(doc, text, ents, [(p.open_at, p.close_end) for p in pieces])
+        names = ArticleNames(doc, text, ents, [(p.open_at, p.close_end) for p in pieces])
         partial = [_is_partial(text, p, _inner(text, p)[0]) for p in pieces]
-        ctx = _Context(doc, text, pieces, spans, inq, names, ents, _lines(text), partial)
-        attrs: list[_Attribution | None] = []
+        ctx = SpeakerContext(doc, text, pieces, spans, inq, names, ents, _lines(text), partial)
+        attrs: list[Attribution | None] = []
         for n in range(len(pieces)):
             attrs.append(ctx.attribute(n, attrs))
-        chains: dict[int, _Attribution] = {}  # one speaker per multi-paragraph quote
+        chains: dict[int, Attribution] = {}  # one speaker per multi-paragraph quote
         for p, a in zip(pieces, attrs):
             if p.chain > 0 and a is not None and a.speaker:
                 chains.setdefault(p.chain, a)
@@ -250,6 +239,6 @@ class QuoteFinder:
             elif partial[n] and (a is None or a.speaker is None) or _is_title(doc, text, spans[n], s, e):
                 continue  # scare quotes ('a powerful "super PAC"') and titles ("Meet the Press")
             if a is None or a.speaker is None:
-                a = attrs[n] = ctx.inherit(n, attrs) or a or _Attribution()
+                a = attrs[n] = ctx.inherit(n, attrs) or a or Attribution()
             found.append(FoundQuote(s, e, text[s:e], a.speaker, a.start, a.end, a.reported_by, a.cue, partial[n]))
         return found

@@ -1,9 +1,9 @@
 """Who said each quote: the speaker of every quote, resolved to the fullest name the article gives.
 
 The second pass of ``QuoteFinder`` (``quotes.py`` finds the quote marks and runs both passes);
-the article's names, clustered, come from ``names.py`` (``_Names``).
+the article's names, clustered, come from ``names.py`` (``ArticleNames``).
 
-- **Speakers** (``_Context``). The reporting verb is looked for beside the quote (``"...," she
+- **Speakers** (``SpeakerContext``). The reporting verb is looked for beside the quote (``"...," she
   said``, ``He said: "..."``, ``"..." ― Ana Ruiz``), then up the dependency tree (``called for
   "calm"``), ``according to X``, then a regular expression. Its subject is resolved to the fullest
   name the article gives: pronouns to the latest fitting speaker or name, titles (``the prime
@@ -22,26 +22,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .names import (
     NAME_LABELS,
     TITLE_WORDS,
-    _clean_name,
-    _Names,
-    _untitled,
-    _words,
+    ArticleNames,
+    clean_name,
     fold,
+    untitled,
+    word_set,
 )
-
-if TYPE_CHECKING:
-    from .quotes import _Piece
-
 
 # --- word lists ----------------------------------------------------------------------------------
 
 
-SPEECH_VERBS = _words("""
+SPEECH_VERBS = word_set("""
 say tell add write tweet state continue conclude urge declare explain note insist ask warn claim argue
 announce read reply respond remark comment post recall acknowledge admit affirm allege assert boast
 complain concede confirm contend deny describe emphasize emphasise estimate joke lament maintain observe
@@ -52,21 +47,21 @@ characterize characterise dub label inform assure text email instruct advise ple
 gush rail lash scoff concur agree disagree question summarize summarise begin believe think hope fear
 worry call echo denounce exclaim sigh implore fume blurt chime snap quote""")
 # Reporting words trusted even when the tagger calls them nouns ("The caption read, ...").
-REPORTING_FORMS = _words("""
+REPORTING_FORMS = word_set("""
 said says told tells added adds wrote writes read reads reading tweeted stated continued concluded
 urged noted explained asked warned insisted declared posted""")
 # An official statement relayed by a spokesperson opens with its author doing one of these, in the
 # present tense: "The Secretary-General condemns...", "The Prime Minister is deeply saddened...".
-STATEMENT_VERBS = _words("""
+STATEMENT_VERBS = word_set("""
 condemn call express urge welcome reiterate extend offer send applaud commend deplore regret
 congratulate stress reaffirm affirm salute mourn denounce reject appeal encourage thank""")
-STATEMENT_STATES = _words("""
+STATEMENT_STATES = word_set("""
 saddened shocked concerned alarmed grieved appalled pleased encouraged dismayed horrified outraged
 troubled heartbroken relieved deeply gravely""")
-DOC_NOUNS = _words("""
+DOC_NOUNS = word_set("""
 statement caption tweet post release communique communiqué letter message announcement notice readout
 memo email editorial report filing transcript sign placard banner headline note""")
-ORG_NOUNS = _words("""
+ORG_NOUNS = word_set("""
 mission office ministry government agency organization organisation council committee department party
 campaign company group union commission court army military police embassy newspaper paper daily
 network foundation institute bank board firm administration team militia movement coalition alliance
@@ -84,7 +79,24 @@ _SIGNED = re.compile(r"[\s\xa0]*[―—–]\s*([A-Z][\w.'’-]*(?:[ \xa0][A-Z][\
 
 
 @dataclass
-class _Attribution:
+class QuotePiece:
+    """A quoted stretch: marks at [open_at, inner_start) and [inner_end, close_end).
+
+    ``quotes.py`` finds them (``scan_quotes``); they are defined here because the speaker search
+    reads them too."""
+
+    open_at: int
+    inner_start: int
+    inner_end: int
+    close_end: int
+    chain: int = -1  # the pieces of one quote over several paragraphs share a chain id
+
+
+@dataclass
+class Attribution:
+    """Who said a quote: the speaker and the span it was resolved from, its cluster key and kind,
+    the reporting word (``cue``) and whoever relayed the words (``reported_by``)."""
+
     speaker: str | None = None
     start: int | None = None
     end: int | None = None
@@ -94,11 +106,11 @@ class _Attribution:
     reported_by: str | None = None
 
 
-class _Context:
+class SpeakerContext:
     """Attribution for the quotes of one document."""
 
-    def __init__(self, doc, text: str, pieces: list[_Piece], spans, inq: list[bool], names: _Names, ents,
-                 lines: list[tuple[int, int]], partial: list[bool]):
+    def __init__(self, doc, text: str, pieces: list[QuotePiece], spans, inq: list[bool], names: ArticleNames,
+                 ents, lines: list[tuple[int, int]], partial: list[bool]):
         """``lines``: the paragraphs' (start, end); ``partial``: per piece, quoted words inside a sentence."""
         self.doc, self.text, self.pieces, self.spans, self.inq, self.names = doc, text, pieces, spans, inq, names
         self.lines, self.partial = lines, partial
@@ -324,16 +336,16 @@ class _Context:
 
     # -- who the subject is
 
-    def _name(self, h, attrs, n: int, prefer: set[int] = frozenset()) -> _Attribution:
+    def _name(self, h, attrs, n: int, prefer: set[int] = frozenset()) -> Attribution:
         """Resolve the subject token ``h`` to a named speaker (span: the mention itself)."""
         names, doc = self.names, self.doc
         s, e = self._np(h)
 
-        def named(key: int, span=(s, e)) -> _Attribution:
-            return _Attribution(names.canonical(key), span[0], span[1], key, names.kind[key])
+        def named(key: int, span=(s, e)) -> Attribution:
+            return Attribution(names.canonical(key), span[0], span[1], key, names.kind[key])
 
-        def same_span(a: _Attribution) -> _Attribution:
-            return _Attribution(a.speaker, s, e, a.key, a.kind) if a.speaker else _Attribution()
+        def same_span(a: Attribution) -> Attribution:
+            return Attribution(a.speaker, s, e, a.key, a.kind) if a.speaker else Attribution()
         # A title with the name beside it: "spokesperson Ines Moreau", "Dujarric, a UN spokesman".
         for c in h.children:
             if c.dep_ in ("appos", "compound") and c.ent_type_ == "PERSON" and self.inq[c.i] == self.inq[h.i]:
@@ -352,7 +364,7 @@ class _Context:
                     return same_span(self._name(t, attrs, n))
         if low in PRONOUNS:
             found = self._resolve_pronoun(PRONOUNS[low], h.idx, attrs, n) if PRONOUNS[low] else None
-            return same_span(found) if found else _Attribution()
+            return same_span(found) if found else Attribution()
         if low in DOC_NOUNS:
             owner = self._owner(h, attrs, n)
             if owner:
@@ -371,18 +383,18 @@ class _Context:
         if key is not None:
             return named(key)
         if h.pos_ == "PROPN":  # a name the tagger missed: its fullest form in the text
-            return _Attribution(self._propn_name(h, s), s, e)
-        return _Attribution(_clean_name(self.text[s:e]) or None, s, e)
+            return Attribution(self._propn_name(h, s), s, e)
+        return Attribution(clean_name(self.text[s:e]) or None, s, e)
 
     def _propn_name(self, h, s: int) -> str:
         """'Mayor Ana Ruiz' -> 'Ana Ruiz'; a lone 'Ruiz' -> the longest proper-noun run ending in it."""
-        own = _untitled(self.text[s:h.idx + len(h.text)])
+        own = untitled(self.text[s:h.idx + len(h.text)])
         return own if " " in own else self.names.fullest_run(h.text, h.idx, own)
 
-    def _previous(self, attrs, n: int) -> _Attribution | None:
+    def _previous(self, attrs, n: int) -> Attribution | None:
         return next((a for a in reversed(attrs[:n]) if a is not None and a.speaker), None)
 
-    def _resolve_pronoun(self, want: str, pos: int, attrs, n: int) -> _Attribution | None:
+    def _resolve_pronoun(self, want: str, pos: int, attrs, n: int) -> Attribution | None:
         """'he'/'she' -> a person, 'it' -> an organisation or place, 'they' -> either: the previous
         quote's speaker unless another fitting name came after it, else the latest such name."""
         prev = self._previous(attrs, n)
@@ -394,10 +406,10 @@ class _Context:
                     (prev.start is not None and latest.start <= prev.start):
                 return prev
         if latest is not None:
-            return _Attribution(self.names.canonical(latest.key), latest.start, latest.end, latest.key, latest.kind)
+            return Attribution(self.names.canonical(latest.key), latest.start, latest.end, latest.key, latest.kind)
         return prev
 
-    def _owner(self, h, attrs, n: int) -> _Attribution | None:
+    def _owner(self, h, attrs, n: int) -> Attribution | None:
         """Who issued 'the statement': its 'by' agent or possessor, the subject of the verb it is
         the object of, the subject of the latest clause mentioning a statement, the last speaker."""
         for t in h.subtree:
@@ -416,11 +428,11 @@ class _Context:
         if prev is not None:
             return prev
         m = self.names.latest(h.idx, {"ORG", "PERSON"})
-        return _Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
+        return Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
 
     # -- one quote
 
-    def attribute(self, n: int, attrs) -> _Attribution | None:
+    def attribute(self, n: int, attrs) -> Attribution | None:
         ts, te = self.spans[n]
         if te <= ts:
             return None
@@ -428,7 +440,7 @@ class _Context:
         if v is None and h is None:
             return self._regex_fallback(n, attrs)
         if h is None:
-            return _Attribution(cue="according to" if v.lower_ == "according" else v.text)
+            return Attribution(cue="according to" if v.lower_ == "according" else v.text)
         poss = {m.key for c in h.children if c.dep_ == "poss" for m in [self.names.at(c.idx, c.idx + len(c.text))] if m}
         a = self._name(h, attrs, n, poss)
         if v is None:
@@ -454,7 +466,7 @@ class _Context:
             a.reported_by = a.reported_by or cited
         return a
 
-    def _inner_speaker(self, n: int, frame: _Attribution, attrs, poss) -> _Attribution | None:
+    def _inner_speaker(self, n: int, frame: Attribution, attrs, poss) -> Attribution | None:
         """'The Secretary-General condemns...' opening a spokesperson's quote: that party speaks."""
         ts, te = self.spans[n]
         t = next((t for t in self.doc[ts:min(te, ts + 12)] if t.dep_ in ("nsubj", "nsubjpass")
@@ -483,13 +495,13 @@ class _Context:
                 for c in t.subtree:
                     if c.ent_type_ in ("PERSON", "ORG"):
                         m = self.names.at(c.idx, c.idx + len(c.text))
-                        return self.names.canonical(m.key) if m else _clean_name(self.text[slice(*self.ent_of[c.i])])
+                        return self.names.canonical(m.key) if m else clean_name(self.text[slice(*self.ent_of[c.i])])
         return None
 
     _VERBS = r"(?:said|says|added|adds|told|tweeted|wrote|writes|stated|continued|concluded|urged|noted|asked|warned)"
     _SUBJ = r"((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+|he|she|it|they|the\s+[\w-]+(?:\s+[\w-]+)?)"
 
-    def _regex_fallback(self, n: int, attrs) -> _Attribution | None:
+    def _regex_fallback(self, n: int, attrs) -> Attribution | None:
         """No reporting verb in the parse: 'X said' / 'said X' written right beside the quote."""
         p = self.pieces[n]
         a, b = self._line_of(p.open_at)
@@ -510,7 +522,7 @@ class _Context:
         out.cue = re.search(v, found.group(0)).group(0)
         return out
 
-    def inherit(self, n: int, attrs) -> _Attribution | None:
+    def inherit(self, n: int, attrs) -> Attribution | None:
         """A quote with no reporting clause: the speaker of the quote just before it (same or
         previous paragraph), else the organisation or person named last in the previous one."""
         p = self.pieces[n]
@@ -521,8 +533,8 @@ class _Context:
                 break
             q = attrs[k]
             if q is not None and q.speaker:
-                return _Attribution(q.speaker, q.start, q.end, q.key, q.kind, None, q.reported_by)
+                return Attribution(q.speaker, q.start, q.end, q.key, q.kind, None, q.reported_by)
         if self.text[a:p.open_at].strip():
             return None  # quoted words inside a sentence without a reporting verb: no guess
         m = self.names.latest(p.open_at, {"ORG"}, prev_line[0]) or self.names.latest(p.open_at, {"PERSON"}, prev_line[0])
-        return _Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
+        return Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None

@@ -4,32 +4,9 @@ to those entities, numbers and times gathered with their article spans."""
 from __future__ import annotations
 
 from ..model import Entity, Quote, Story, replace
-from ..pipeline import StoryStage
-from .entities import KNOWN_ACRONYMS, EntityResolver, fold, name_tokens
+from ..stage import StoryStage
+from .entities import EntityResolver, match_entity
 from .extractor import keep_implicit
-
-
-def match_entity(name: str | None, entities: tuple[Entity, ...]) -> Entity | None:
-    """The story entity a speaker name refers to: by alias, else by a unique surname."""
-    if not name:
-        return None
-    key = "".join(name_tokens(name, KNOWN_ACRONYMS))
-    for e in entities:
-        for a in e.aliases:
-            if "".join(name_tokens(a, KNOWN_ACRONYMS)) == key:
-                return e
-    toks = name_tokens(name)
-    if not toks:
-        return None
-    last = toks[-1]
-    hits = [e for e in entities if e.type == "PERSON"
-            and any(name_tokens(a)[-1:] == [last] for a in e.aliases if name_tokens(a))]
-    if len(hits) == 1:
-        return hits[0]
-    # an organisation named by its acronym or expansion
-    up = fold(name).upper().replace(".", "")
-    hits = [e for e in entities if e.type != "PERSON" and any(fold(a).upper() == up for a in e.aliases)]
-    return hits[0] if len(hits) == 1 else None
 
 
 class StoryExtraction(StoryStage):

@@ -1,6 +1,6 @@
 """What a time expression means: calendar arithmetic and the resolution context.
 
-``TimeTagger`` (``times.py``) resolves expressions in reading order through one ``_Context`` per
+``TimeTagger`` (``times.py``) resolves expressions in reading order through one ``TimeContext`` per
 text: the anchor (the publication date), the last day, month, quarter and year the text named, and
 the tense of the clause before an expression. This module holds that context and the arithmetic it
 does (whole weeks, months and quarters from a date; the weekday, month or day-and-month an undated
@@ -37,20 +37,18 @@ from ..nlp.calendar import MONTH_NUM, WEEKDAY_NUM
 
 # --- lexicon: words and their values ---------------------------------------------------------
 
-_MONTH_NUM = MONTH_NUM
-_WEEKDAY_NUM = WEEKDAY_NUM
-_NUMBER = {w: i for i, w in enumerate(
+NUMBER_WORD = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+NUMBER_WORD.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
                 "ninety": 90, "hundred": 100, "a": 1, "an": 1, "a couple of": 2, "a dozen": 12})
-_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-_DECADE_WORD = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+DECADE_WORD = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
                 "seventies": 7, "eighties": 8, "nineties": 9}
-_SEASON = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+SEASON = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_PART_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_UNIT = {"minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y",
+PART_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+UNIT_CODE = {"minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y",
          "decade": "DE", "century": "CE", "quarter": "Q"}
 _STEP = {"last": -1, "past": -1, "this past": -1, "previous": -1, "preceding": -1, "before": -1,
          "next": 1, "coming": 1, "this coming": 1, "following": 1, "after": 1}
@@ -92,25 +90,29 @@ def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
-def _safe_date(y: int, m: int, d: int) -> date | None:
+def safe_date(y: int, m: int, d: int) -> date | None:
+    """The date, or None when the day does not exist (30 February)."""
     try:
         return date(y, m, d)
     except ValueError:
         return None
 
 
-def _day(d: date | None) -> str:
+def iso_day(d: date | None) -> str:
+    """A date as a TIMEX3 day value; ``XXXX-XX-XX`` for None."""
     return d.isoformat() if d else "XXXX-XX-XX"
 
 
-def _week(d: date | None) -> str:
+def iso_week(d: date | None) -> str:
+    """The ISO week of a date as a TIMEX3 value (``2021-W44``); ``XXXX-WXX`` for None."""
     if d is None:
         return "XXXX-WXX"
     y, w, _ = d.isocalendar()
     return f"{y:04d}-W{w:02d}"
 
 
-def _quarter_of(d: date) -> tuple[int, int]:
+def quarter_of(d: date) -> tuple[int, int]:
+    """(year, quarter) of a date."""
     return d.year, (d.month - 1) // 3 + 1
 
 
@@ -128,7 +130,8 @@ def _nth_weekday(y: int, month: int, weekday: int, n: int) -> date:
     return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
-def _holiday(name: str, y: int) -> date | None:
+def holiday_date(name: str, y: int) -> date | None:
+    """The date of a named holiday ("Christmas", "Easter", "Labor Day") in year ``y``; None if unknown."""
     key = " ".join(name.lower().replace("’", "'").split())
     if key in _FIXED_HOLIDAYS:
         return date(y, *_FIXED_HOLIDAYS[key])
@@ -146,7 +149,7 @@ def _holiday(name: str, y: int) -> date | None:
             "election day": lambda: _nth_weekday(y, 11, 0, 1) + timedelta(days=1)}.get(key, lambda: None)()
 
 
-def _number(word: str) -> float | str:
+def parse_count(word: str) -> float | str:
     """A count from digits or words; vague quantities ("several", "a few") give ``"X"``."""
     w = " ".join(word.lower().split())
     if w[:1].isdigit():
@@ -154,13 +157,13 @@ def _number(word: str) -> float | str:
         return int(f) if f.is_integer() else f
     if "-" in w:
         tens, ones = w.split("-", 1)
-        return _NUMBER.get(tens, 0) + _NUMBER.get(ones, 0)
-    return _NUMBER.get(w, "X")
+        return NUMBER_WORD.get(tens, 0) + NUMBER_WORD.get(ones, 0)
+    return NUMBER_WORD.get(w, "X")
 
 
 # --- the resolution context ------------------------------------------------------------------
 
-class _Context:
+class TimeContext:
     """Per-call state: the anchor, and the last day/month/quarter/year the text named."""
 
     def __init__(self, text: str, anchor: date | None):
@@ -196,7 +199,7 @@ class _Context:
         if m.group(2):
             self.ref_month = (y, int(m.group(2)))
         if m.group(3):
-            self.ref_day = _safe_date(y, int(m.group(2)), int(m.group(3))) or self.ref_day
+            self.ref_day = safe_date(y, int(m.group(2)), int(m.group(3))) or self.ref_day
         elif m.group(4):
             self.ref_quarter = (y, int(m.group(4)))
 
@@ -239,8 +242,8 @@ class _Context:
     def day_month(self, mon: int, day: int, start: int, weekday: int | None = None) -> str | None:
         a = self.anchor
         if a is None:
-            return f"XXXX-{mon:02d}-{day:02d}" if _safe_date(2000, mon, day) else None
-        cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := _safe_date(y, mon, day))]
+            return f"XXXX-{mon:02d}-{day:02d}" if safe_date(2000, mon, day) else None
+        cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := safe_date(y, mon, day))]
         if not cands:
             return None
         fits = [d for d in cands if d.weekday() == weekday]
@@ -272,7 +275,7 @@ Resolved = tuple[str, str] | None
 Match = re.Match[str]
 
 
-def _g(m: Match, name: str) -> str:
+def group_text(m: Match, name: str) -> str:
     """A group's text, stripped; "" when the group did not take part or does not exist."""
     try:
         return (m.group(name) or "").strip()
@@ -280,36 +283,39 @@ def _g(m: Match, name: str) -> str:
         return ""
 
 
-def _low(m: Match, name: str) -> str:
-    return " ".join(_g(m, name).lower().split())
+def group_lower(m: Match, name: str) -> str:
+    """A group's text, lowercased with its whitespace collapsed; "" as ``group_text``."""
+    return " ".join(group_text(m, name).lower().split())
 
 
-def _mon(m: Match) -> int:
-    return _MONTH_NUM[_g(m, "mon").lower().rstrip(".")]
+def month_of(m: Match) -> int:
+    """The month number (1-12) named by the match's ``mon`` group."""
+    return MONTH_NUM[group_text(m, "mon").lower().rstrip(".")]
 
 
-def _yq(y: int | None, q: int | str) -> str:
+def quarter_value(y: int | None, q: int | str) -> str:
+    """A quarter as a TIMEX3 value (``1989-Q3``); ``XXXX-Qq`` without a year."""
     return f"{y:04d}-Q{q}" if y is not None else f"XXXX-Q{q}"
 
 
 # --- resolvers of expressions counted from the anchor or the text ----------------------------
 
-def _r_weekday_ref(m: Match, ctx: _Context) -> Resolved:
+def r_weekday_ref(m: Match, ctx: TimeContext) -> Resolved:
     """'the previous Friday', 'the following Monday': counted from the last day the text named."""
-    wd, ref = _WEEKDAY_NUM[_g(m, "wd").lower()], ctx.ref_day
+    wd, ref = WEEKDAY_NUM[group_text(m, "wd").lower()], ctx.ref_day
     if ref is None:
         return "DATE", f"XXXX-WXX-{wd + 1}"
-    if _STEP[_low(m, "arel")] < 0:
+    if _STEP[group_lower(m, "arel")] < 0:
         return "DATE", (ref - timedelta(days=(ref.weekday() - wd) % 7 or 7)).isoformat()
     return "DATE", (ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)).isoformat()
 
 
-def _r_quarter_rel(m: Match, ctx: _Context) -> Resolved:
+def r_quarter_rel(m: Match, ctx: TimeContext) -> Resolved:
     """'the quarter', 'the latest period', 'the year-ago quarter', 'the 1988 period'."""
-    rel = _low(m, "qrel") or _low(m, "det")
+    rel = group_lower(m, "qrel") or group_lower(m, "det")
     if ctx.anchor is None and not m["year"]:
         return "DATE", "XXXX-QX"
-    current = _quarter_of(ctx.anchor) if ctx.anchor else (int(m["year"]), 1)
+    current = quarter_of(ctx.anchor) if ctx.anchor else (int(m["year"]), 1)
     if rel == "current":
         yq = current
     elif rel == "this":  # in an earnings report, the quarter being reported
@@ -318,33 +324,35 @@ def _r_quarter_rel(m: Match, ctx: _Context) -> Resolved:
         yq = _shift_quarter(current, 1 if rel == "next" else -1)
     if m["year"]:
         yq = (int(m["year"]), yq[1])
-    if "ago" in rel or "earlier" in rel or _g(m, "ago") or _low(m, "yrel").startswith("last"):
+    if "ago" in rel or "earlier" in rel or group_text(m, "ago") or group_lower(m, "yrel").startswith("last"):
         yq = (yq[0] - 1, yq[1])
         ctx.comparison = True
-    return "DATE", _yq(*yq)
+    return "DATE", quarter_value(*yq)
 
 
-def _r_deictic(m: Match, ctx: _Context) -> Resolved:
-    offset = _DEICTIC_DAYS.get(_low(m, "w"), 0)  # today and tonight: 0
-    return "DATE", _day(ctx.anchor + timedelta(days=offset) if ctx.anchor else None)
+def r_deictic(m: Match, ctx: TimeContext) -> Resolved:
+    """'today', 'yesterday', 'tomorrow', 'last night': counted from the anchor."""
+    offset = _DEICTIC_DAYS.get(group_lower(m, "w"), 0)  # today and tonight: 0
+    return "DATE", iso_day(ctx.anchor + timedelta(days=offset) if ctx.anchor else None)
 
 
-def _r_part_of_day(m: Match, ctx: _Context) -> Resolved:
-    return "TIME", f"{_day(ctx.anchor)}T{_PART_OF_DAY[_low(m, 'pod')]}"
+def r_part_of_day(m: Match, ctx: TimeContext) -> Resolved:
+    """'this morning', 'this evening': the anchor day's part of day."""
+    return "TIME", f"{iso_day(ctx.anchor)}T{PART_OF_DAY[group_lower(m, 'pod')]}"
 
 
-def _r_unit_rel(m: Match, ctx: _Context) -> Resolved:
+def r_unit_rel(m: Match, ctx: TimeContext) -> Resolved:
     """this/last/next/past week, weekend, month, year, decade; "the weekend"."""
-    rel, unit, a = _low(m, "rel"), _low(m, "unit"), ctx.anchor
+    rel, unit, a = group_lower(m, "rel"), group_lower(m, "unit"), ctx.anchor
     step = _STEP.get(rel, 0)
     if unit == "weekend":
         if a is None:
             return "DATE", "XXXX-WXX-WE"
         if rel == "" and a.weekday() < 5 and not ctx.future(m.start()):
             step = -1  # "over the weekend": the one just gone
-        return "DATE", _week(a + timedelta(days=7 * step)) + "-WE"
+        return "DATE", iso_week(a + timedelta(days=7 * step)) + "-WE"
     if unit == "week":
-        return "DATE", _week(a + timedelta(days=7 * step) if a else None)
+        return "DATE", iso_week(a + timedelta(days=7 * step) if a else None)
     if a is None:
         return "DATE", {"month": "XXXX-XX", "decade": "XXX"}.get(unit, "XXXX")
     if unit == "month":
@@ -354,44 +362,47 @@ def _r_unit_rel(m: Match, ctx: _Context) -> Resolved:
     return "DATE", f"{a.year + step:04d}"  # year, fiscal year
 
 
-def _r_anaphoric(m: Match, ctx: _Context) -> Resolved:
+def r_anaphoric(m: Match, ctx: TimeContext) -> Resolved:
     """the same day, that day, the next day, the day before, the following month, that year."""
-    step, unit = _STEP.get(_low(m, "arel"), 0), _low(m, "unit")
+    step, unit = _STEP.get(group_lower(m, "arel"), 0), group_lower(m, "unit")
     if unit == "week":
-        return "DATE", _week(ctx.ref_day + timedelta(days=7 * step) if ctx.ref_day else None)
+        return "DATE", iso_week(ctx.ref_day + timedelta(days=7 * step) if ctx.ref_day else None)
     if unit == "month":
         return "DATE", "%04d-%02d" % _add_months(*ctx.ref_month, step) if ctx.ref_month else "XXXX-XX"
     if unit == "year":
         return "DATE", f"{ctx.ref_year + step:04d}" if ctx.ref_year else "XXXX"
-    return "DATE", _day(ctx.ref_day + timedelta(days=step) if ctx.ref_day else None)  # day, night...
+    return "DATE", iso_day(ctx.ref_day + timedelta(days=step) if ctx.ref_day else None)  # day, night...
 
 
-def _r_ref_day(m: Match, ctx: _Context) -> Resolved:
-    return "DATE", _day(ctx.ref_day)
+def r_ref_day(m: Match, ctx: TimeContext) -> Resolved:
+    """'during the day', 'throughout the day': the last day the text named."""
+    return "DATE", iso_day(ctx.ref_day)
 
 
-def _unit_name(m: Match) -> str:
-    u = _low(m, "unit")
+def unit_name(m: Match) -> str:
+    """The match's ``unit`` group as a singular unit name ("weeks" -> "week", "centuries" -> "century")."""
+    u = group_lower(m, "unit")
     return "century" if u.startswith("centur") else u.rstrip("s")
 
 
-def _vague(unit: str) -> str:
-    return f"P{'T' if unit in ('hour', 'minute') else ''}X{_UNIT[unit]}"
+def vague_duration(unit: str) -> str:
+    """A duration of unknown length in ``unit`` (``PXW``, ``PTXH``)."""
+    return f"P{'T' if unit in ('hour', 'minute') else ''}X{UNIT_CODE[unit]}"
 
 
-def _r_offset(m: Match, ctx: _Context) -> Resolved:
+def r_offset(m: Match, ctx: TimeContext) -> Resolved:
     """N units ago / from now (from the anchor); earlier / later / after / before (from the text)."""
-    n, unit, direction = _number(_g(m, "num")), _unit_name(m), _low(m, "dir")
+    n, unit, direction = parse_count(group_text(m, "num")), unit_name(m), group_lower(m, "dir")
     deictic = direction in ("ago", "back", "from now", "hence")
     if n == "X":
         return {"ago": ("DATE", "PAST_REF"), "back": ("DATE", "PAST_REF"),
                 "from now": ("DATE", "FUTURE_REF"), "hence": ("DATE", "FUTURE_REF")}.get(
-            direction, ("DURATION", _vague(unit)))
+            direction, ("DURATION", vague_duration(unit)))
     # "It comes two days after the clashes": the clashes were two days before the reference day.
     sign = -1 if direction in ("ago", "back", "earlier", "after") else 1
     ctx.comparison = not deictic or unit == "year"
     if unit == "year" and n == 1 and direction in ("ago", "earlier") and ctx.ref_quarter:
-        return "DATE", _yq(ctx.ref_quarter[0] - 1, ctx.ref_quarter[1])
+        return "DATE", quarter_value(ctx.ref_quarter[0] - 1, ctx.ref_quarter[1])
     base = ctx.anchor if deictic else ctx.ref_day
     if base is None:
         return "DATE", {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX"}.get(unit, "XXXX")
@@ -399,34 +410,34 @@ def _r_offset(m: Match, ctx: _Context) -> Resolved:
     if unit in ("minute", "hour", "day"):
         return "DATE", (base + timedelta(days=round(n) if unit == "day" else 0)).isoformat()
     if unit == "week":
-        return "DATE", _week(base + timedelta(days=round(7 * n)))
+        return "DATE", iso_week(base + timedelta(days=round(7 * n)))
     if unit == "month":
         return "DATE", "%04d-%02d" % _add_months(base.year, base.month, round(n))
     if unit == "quarter":
-        return "DATE", _yq(*_shift_quarter(_quarter_of(base), round(n)))
+        return "DATE", quarter_value(*_shift_quarter(quarter_of(base), round(n)))
     return "DATE", f"{base.year + round(n * {'decade': 10, 'century': 100}.get(unit, 1)):04d}"
 
 
-def _r_year_ago(m: Match, ctx: _Context) -> Resolved:
+def r_year_ago(m: Match, ctx: TimeContext) -> Resolved:
     """'year-ago'/'year-earlier' as adjectives: the year before the period under discussion."""
     ctx.comparison = True
     if ctx.ref_quarter:
-        return "DATE", _yq(ctx.ref_quarter[0] - 1, ctx.ref_quarter[1])
+        return "DATE", quarter_value(ctx.ref_quarter[0] - 1, ctx.ref_quarter[1])
     return "DATE", f"{ctx.anchor.year - 1:04d}" if ctx.anchor else "XXXX"
 
 
-def _r_year_end(m: Match, ctx: _Context) -> Resolved:
+def r_year_end(m: Match, ctx: TimeContext) -> Resolved:
     """'year-end', 'the end of the year', 'the end of the month': the year (or month) meant."""
     a = ctx.anchor
     if a is None:
         return "DATE", "XXXX"
-    if _low(m, "unit") == "month":
+    if group_lower(m, "unit") == "month":
         return "DATE", f"{a.year:04d}-{a.month:02d}"
     return "DATE", f"{a.year - (ctx.tense(m.start()) == 'past'):04d}"  # "since year-end"
 
 
-def _r_the_year(m: Match, ctx: _Context) -> Resolved:
+def r_the_year(m: Match, ctx: TimeContext) -> Resolved:
     """'the current fiscal year', 'the full year', 'earlier in the year', 'the latest fiscal year'."""
     if ctx.anchor is None:
         return "DATE", "XXXX"
-    return "DATE", f"{ctx.anchor.year - (_low(m, 'yq') == 'latest'):04d}"
+    return "DATE", f"{ctx.anchor.year - (group_lower(m, 'yq') == 'latest'):04d}"

@@ -1,10 +1,10 @@
 """What time expressions look like: the rule table the tagger runs.
 
-A rule (``_Rule``) is a regular expression, the words a match can begin with (``starts``), an
+A rule (``Rule``) is a regular expression, the words a match can begin with (``starts``), an
 optional check against false alarms ("May" the verb, "a 6-year-old", "$1 billion a year"), what
 the merge pass may join it with (``kind``), and a resolver that turns a match into a TIMEX3 type
 and value. Overlapping matches are settled in ``times.py``: the longest wins, and between equal
-lengths the rule listed first, so the order of ``_RULES`` matters.
+lengths the rule listed first, so the order of ``RULES`` matters.
 
 The resolvers of expressions that name their own date or length ("March 12", "Sunday", "the
 1990s", "the third quarter", "2:30 p.m.", "Christmas", "three weeks", "every month") are here: they
@@ -25,11 +25,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..nlp.calendar import MONTH_NUM, WEEKDAY_NUM
 from .time_resolve import (
-    _DECADE_WORD, _MONTH_NUM, _NUMBER, _ORDINAL, _PART_OF_DAY, _SEASON, _UNIT, _WEEKDAY_NUM, Match, Resolved,
-    _Context, _day, _g, _holiday, _low, _mon, _number, _quarter_of, _r_anaphoric, _r_deictic, _r_offset,
-    _r_part_of_day, _r_quarter_rel, _r_ref_day, _r_the_year, _r_unit_rel, _r_weekday_ref, _r_year_ago,
-    _r_year_end, _safe_date, _unit_name, _vague, _week, _yq,
+    DECADE_WORD, NUMBER_WORD, ORDINAL, PART_OF_DAY, SEASON, UNIT_CODE, Match, Resolved, TimeContext,
+    group_lower, group_text, holiday_date, iso_day, iso_week, month_of, parse_count, quarter_of,
+    quarter_value, r_anaphoric, r_deictic, r_offset, r_part_of_day, r_quarter_rel, r_ref_day, r_the_year,
+    r_unit_rel, r_weekday_ref, r_year_ago, r_year_end, safe_date, unit_name, vague_duration,
 )
 
 
@@ -62,144 +63,144 @@ _TENS = ("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen
 
 # --- resolvers of named dates, times and lengths ---------------------------------------------
 
-def _r_iso(m: Match, ctx: _Context) -> Resolved:
-    d = _safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
+def _r_iso(m: Match, ctx: TimeContext) -> Resolved:
+    d = safe_date(int(m["year"]), int(m["m"]), int(m["day"]))
     if d is None:
         return None
     return ("TIME", f"{d.isoformat()}T{m['hh']}:{m['mi']}") if m["hh"] else ("DATE", d.isoformat())
 
 
-def _r_slash(m: Match, ctx: _Context) -> Resolved:
+def _r_slash(m: Match, ctx: TimeContext) -> Resolved:
     y = int(m["year"])
     y += 0 if y >= 100 else 1900 if y >= 30 else 2000
-    d = _safe_date(y, int(m["m"]), int(m["day"]))
+    d = safe_date(y, int(m["m"]), int(m["day"]))
     return ("DATE", d.isoformat()) if d else None
 
 
-def _r_month_day(m: Match, ctx: _Context) -> Resolved:
-    mon, day = _mon(m), int(m["day"])
+def _r_month_day(m: Match, ctx: TimeContext) -> Resolved:
+    mon, day = month_of(m), int(m["day"])
     if m["year"]:
-        d = _safe_date(int(m["year"]), mon, day)
+        d = safe_date(int(m["year"]), mon, day)
         value = d.isoformat() if d else None
     else:
         value = ctx.day_month(mon, day, m.start())
-    if value and _g(m, "weekof"):  # "the week of March 6"
-        value = _week(_safe_date(int(value[:4]), mon, day) if value[0].isdigit() else None)
+    if value and group_text(m, "weekof"):  # "the week of March 6"
+        value = iso_week(safe_date(int(value[:4]), mon, day) if value[0].isdigit() else None)
     return ("DATE", value) if value else None
 
 
-def _r_month_year(m: Match, ctx: _Context) -> Resolved:
-    return "DATE", f"{int(m['year']):04d}-{_mon(m):02d}"
+def _r_month_year(m: Match, ctx: TimeContext) -> Resolved:
+    return "DATE", f"{int(m['year']):04d}-{month_of(m):02d}"
 
 
-def _r_month(m: Match, ctx: _Context) -> Resolved:
-    if yrel := _low(m, "yrel"):  # "July last year"
+def _r_month(m: Match, ctx: TimeContext) -> Resolved:
+    if yrel := group_lower(m, "yrel"):  # "July last year"
         y = ctx.year_of(yrel.split()[0], m.start())
-        return "DATE", f"{y:04d}-{_mon(m):02d}" if y else f"XXXX-{_mon(m):02d}"
-    return "DATE", ctx.month(_mon(m), m.start(), _low(m, "rel"))
+        return "DATE", f"{y:04d}-{month_of(m):02d}" if y else f"XXXX-{month_of(m):02d}"
+    return "DATE", ctx.month(month_of(m), m.start(), group_lower(m, "rel"))
 
 
-def _r_weekday(m: Match, ctx: _Context) -> Resolved:
-    return "DATE", ctx.weekday(_WEEKDAY_NUM[_g(m, "wd").lower()], m.start(), _low(m, "rel"))
+def _r_weekday(m: Match, ctx: TimeContext) -> Resolved:
+    return "DATE", ctx.weekday(WEEKDAY_NUM[group_text(m, "wd").lower()], m.start(), group_lower(m, "rel"))
 
 
-def _r_decade(m: Match, ctx: _Context) -> Resolved:
+def _r_decade(m: Match, ctx: TimeContext) -> Resolved:
     if m["dec"]:
         return "DATE", m["dec"][:3]
     if m["dec2"]:  # "the '80s": this century's decade unless it has not come yet
         d, a = int(m["dec2"][0]), ctx.anchor
         return "DATE", f"{19 if a is None or d * 10 > a.year % 100 else a.year // 100}{d}"
-    return "DATE", f"19{_DECADE_WORD[m['decw'].lower()]}"
+    return "DATE", f"19{DECADE_WORD[m['decw'].lower()]}"
 
 
-def _r_century(m: Match, ctx: _Context) -> Resolved:
+def _r_century(m: Match, ctx: TimeContext) -> Resolved:
     if m["cnum"]:
         return "DATE", f"{int(m['cnum']) - 1:02d}"
     if ctx.anchor is None:
         return "DATE", "XX"
-    rel = _low(m, "rel") or _low(m, "det")
+    rel = group_lower(m, "rel") or group_lower(m, "det")
     return "DATE", f"{ctx.anchor.year // 100 - (rel in ('last', 'past', 'previous')):02d}"
 
 
-def _r_season(m: Match, ctx: _Context) -> Resolved:
-    code = _SEASON[_g(m, "season").lower()]
-    y = int(m["year"]) if m["year"] else ctx.year_of(_low(m, "rel"), m.start(), code)
+def _r_season(m: Match, ctx: TimeContext) -> Resolved:
+    code = SEASON[group_text(m, "season").lower()]
+    y = int(m["year"]) if m["year"] else ctx.year_of(group_lower(m, "rel"), m.start(), code)
     return "DATE", f"{y:04d}-{code}" if y is not None else f"XXXX-{code}"
 
 
-def _r_quarter(m: Match, ctx: _Context) -> Resolved:
+def _r_quarter(m: Match, ctx: TimeContext) -> Resolved:
     """'the third quarter (of 1989)', 'third-quarter', 'this year's second quarter'."""
-    q, a = _ORDINAL[_g(m, "ord").lower()], ctx.anchor
+    q, a = ORDINAL[group_text(m, "ord").lower()], ctx.anchor
     if m["year"] or m["year2"]:
         y = int(m["year"] or m["year2"])
-    elif _g(m, "yrel"):
-        y = ctx.year_of(_low(m, "yrel").split()[0], m.start())
+    elif group_text(m, "yrel"):
+        y = ctx.year_of(group_lower(m, "yrel").split()[0], m.start())
     elif a is None:
         y = None
     else:  # a quarter not yet begun is last year's, unless the clause looks ahead
-        y = a.year - (q > _quarter_of(a)[1] and not ctx.future(m.start()))
-    if _g(m, "ago") and y is not None:
+        y = a.year - (q > quarter_of(a)[1] and not ctx.future(m.start()))
+    if group_text(m, "ago") and y is not None:
         y -= 1
         ctx.comparison = True
-    return "DATE", _yq(y, q)
+    return "DATE", quarter_value(y, q)
 
 
-def _r_half(m: Match, ctx: _Context) -> Resolved:
-    h = 1 if _low(m, "half") == "first" else 2
-    y = int(m["year"]) if m["year"] else ctx.year_of((_low(m, "yrel").split() or [""])[0], m.start())
+def _r_half(m: Match, ctx: TimeContext) -> Resolved:
+    h = 1 if group_lower(m, "half") == "first" else 2
+    y = int(m["year"]) if m["year"] else ctx.year_of((group_lower(m, "yrel").split() or [""])[0], m.start())
     return "DATE", f"{y:04d}-H{h}" if y is not None else f"XXXX-H{h}"
 
 
-def _r_unquantified(m: Match, ctx: _Context) -> Resolved:
+def _r_unquantified(m: Match, ctx: TimeContext) -> Resolved:
     """'weeks after', 'years ago', 'for days': a vague offset or duration."""
-    if _low(m, "dir") == "ago":
+    if group_lower(m, "dir") == "ago":
         return "DATE", "PAST_REF"
-    return "DURATION", _vague(_unit_name(m))
+    return "DURATION", vague_duration(unit_name(m))
 
 
-def _r_duration(m: Match, ctx: _Context) -> Resolved:
-    n, unit = _number(_g(m, "num")), _unit_name(m)
+def _r_duration(m: Match, ctx: TimeContext) -> Resolved:
+    n, unit = parse_count(group_text(m, "num")), unit_name(m)
     if n == "X":
-        return "DURATION", _vague(unit)
+        return "DURATION", vague_duration(unit)
     count = str(n) if isinstance(n, int) else f"{n:g}"
-    return "DURATION", f"P{'T' if unit in ('hour', 'minute') else ''}{count}{_UNIT[unit]}"
+    return "DURATION", f"P{'T' if unit in ('hour', 'minute') else ''}{count}{UNIT_CODE[unit]}"
 
 
-def _r_set(m: Match, ctx: _Context) -> Resolved:
-    unit = _low(m, "unit") or _low(m, "unit2")
-    if unit in _WEEKDAY_NUM:
-        return "SET", f"XXXX-WXX-{_WEEKDAY_NUM[unit] + 1}"
-    if unit in _PART_OF_DAY:
-        return "SET", f"XXXX-XX-XXT{_PART_OF_DAY[unit]}"
+def _r_set(m: Match, ctx: TimeContext) -> Resolved:
+    unit = group_lower(m, "unit") or group_lower(m, "unit2")
+    if unit in WEEKDAY_NUM:
+        return "SET", f"XXXX-WXX-{WEEKDAY_NUM[unit] + 1}"
+    if unit in PART_OF_DAY:
+        return "SET", f"XXXX-XX-XXT{PART_OF_DAY[unit]}"
     return "SET", {"day": "P1D", "week": "P1W", "month": "P1M"}.get(unit, "P1Y")
 
 
-def _ref(value: str) -> Callable[[Match, _Context], Resolved]:
+def _ref(value: str) -> Callable[[Match, TimeContext], Resolved]:
     return lambda m, ctx: ("DATE", value)
 
 
-def _r_clock(m: Match, ctx: _Context) -> Resolved:
+def _r_clock(m: Match, ctx: TimeContext) -> Resolved:
     h, mi = int(m["h"]), int(m["mi"] or 0)
-    ap, pod = _low(m, "ap").replace(".", ""), _low(m, "pod")
+    ap, pod = group_lower(m, "ap").replace(".", ""), group_lower(m, "pod")
     if pod in ("afternoon", "evening") or (pod == "night" and h >= 6):
         ap = "pm"
     h = h + 12 if ap == "pm" and h < 12 else 0 if ap == "am" and h == 12 else h
-    return "TIME", f"{_day(ctx.ref_day)}T{h:02d}:{mi:02d}"
+    return "TIME", f"{iso_day(ctx.ref_day)}T{h:02d}:{mi:02d}"
 
 
-def _r_named_time(m: Match, ctx: _Context) -> Resolved:
+def _r_named_time(m: Match, ctx: TimeContext) -> Resolved:
     tail = {"noon": "12:00", "midday": "12:00", "midnight": "24:00", "midafternoon": "AF",
             "midmorning": "MO", "dawn": "MO", "daybreak": "MO", "dusk": "EV"}
-    word = _low(m, "nt").replace("-", "").replace(" ", "")
-    return "TIME", f"{_day(ctx.ref_day)}T{tail[word]}"
+    word = group_lower(m, "nt").replace("-", "").replace(" ", "")
+    return "TIME", f"{iso_day(ctx.ref_day)}T{tail[word]}"
 
 
-def _r_holiday(m: Match, ctx: _Context) -> Resolved:
-    name, a, rel = _g(m, "hol"), ctx.anchor, _low(m, "rel")
+def _r_holiday(m: Match, ctx: TimeContext) -> Resolved:
+    name, a, rel = group_text(m, "hol"), ctx.anchor, group_lower(m, "rel")
     if m["year"] or a is None:
-        d = _holiday(name, int(m["year"])) if m["year"] else None
+        d = holiday_date(name, int(m["year"])) if m["year"] else None
         return "DATE", d.isoformat() if d else "XXXX-XX-XX"
-    cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := _holiday(name, y))]
+    cands = [d for y in (a.year - 1, a.year, a.year + 1) if (d := holiday_date(name, y))]
     if rel in ("next", "this coming", "coming"):
         return "DATE", next((d for d in cands if d > a), cands[-1]).isoformat()
     if rel in ("last", "this past", "past"):
@@ -209,12 +210,12 @@ def _r_holiday(m: Match, ctx: _Context) -> Resolved:
     return "DATE", cands[ctx.choose([(d - a).days for d in cands], m.start())].isoformat()
 
 
-def _r_spelled_year(m: Match, ctx: _Context) -> Resolved:
+def _r_spelled_year(m: Match, ctx: TimeContext) -> Resolved:
     """Years read out in broadcast transcripts: 'nineteen ninety-six', 'the year two thousand'."""
     if not m["cen"]:
         return "DATE", "2000"
-    ones = _NUMBER[m["ones"].lower()] if m["ones"] else 0
-    return "DATE", f"{1900 + _NUMBER[m['tens'].lower()] + ones:04d}"
+    ones = NUMBER_WORD[m["ones"].lower()] if m["ones"] else 0
+    return "DATE", f"{1900 + NUMBER_WORD[m['tens'].lower()] + ones:04d}"
 
 
 # --- checks: (match, text) -> keep? ----------------------------------------------------------
@@ -226,7 +227,8 @@ _A_RATE = re.compile(  # "twice a day", "$1 billion a year", "four flights a wee
 
 def _month_ok(m: Match, text: str) -> bool:
     """"May" and "March" are words too: alone they need a time-ish word before them."""
-    if _g(m, "mon") not in ("May", "March") or _g(m, "mod") or _g(m, "rel") or _g(m, "yrel"):
+    if (group_text(m, "mon") not in ("May", "March") or group_text(m, "mod") or group_text(m, "rel")
+            or group_text(m, "yrel")):
         return True
     return bool(re.search(r"\b(?:in|since|by|until|of|from|during|through|before|after|early|late|"
                           r"last|next|this|and|or|to|between)\s+$", text[max(0, m.start() - 12):m.start()],
@@ -235,7 +237,7 @@ def _month_ok(m: Match, text: str) -> bool:
 
 def _year_ok(m: Match, text: str) -> bool:
     """A bare four-digit number is a year unless it reads as a quantity."""
-    if _g(m, "fy") or _g(m, "mod"):
+    if group_text(m, "fy") or group_text(m, "mod"):
         return True
     return not re.match(r"\s*(?:%|percent|per\s|-\d|[,.]\d)|\s+(?:people|troops|shares|tons|workers|"
                         r"jobs|units|members|soldiers|employees|votes|acres|miles)\b", text[m.end():m.end() + 12])
@@ -243,7 +245,7 @@ def _year_ok(m: Match, text: str) -> bool:
 
 def _season_ok(m: Match, text: str) -> bool:
     """"fall" and "spring" are words too: alone they need "in", "this", a year..."""
-    if _g(m, "rel") or _g(m, "year") or _g(m, "mod"):
+    if group_text(m, "rel") or group_text(m, "year") or group_text(m, "mod"):
         return True
     before = text[max(0, m.start() - 10):m.start()].lower()
     return (bool(re.search(r"\b(?:in|into|during|over|this|by|until|since|through)\s+$", before))
@@ -254,7 +256,7 @@ def _duration_ok(m: Match, text: str) -> bool:
     """Not an age ("a 6-year-old"); "a month" only after "about", "for"..."""
     if re.match(r"[-\s]old\b", text[m.end():m.end() + 5], re.I):
         return False
-    return _low(m, "num") not in ("a", "an") or bool(_g(m, "approx") or _g(m, "prep"))
+    return group_lower(m, "num") not in ("a", "an") or bool(group_text(m, "approx") or group_text(m, "prep"))
 
 
 def _offset_ok(m: Match, text: str) -> bool:
@@ -270,29 +272,31 @@ def _set_ok(m: Match, text: str) -> bool:
 # --- rules -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Rule:
+class Rule:
+    """One rule of the table: a pattern, the words it can start with, and how a match resolves."""
+
     name: str
     pattern: re.Pattern[str]
-    resolve: Callable[[Match, _Context], Resolved]
+    resolve: Callable[[Match, TimeContext], Resolved]
     starts: frozenset[str]  # words a match can begin with ("#d": digits, "#'": an apostrophe)
     kind: str = "other"  # weekday | date | dayref | time: what the merge pass may join
     check: Callable[[Match, str], bool] | None = None
 
 
-def _rule(name, pattern, resolve, starts, kind="other", check=None) -> _Rule:
-    return _Rule(name, re.compile(pattern), resolve, frozenset(starts.split()), kind, check)
+def _rule(name, pattern, resolve, starts, kind="other", check=None) -> Rule:
+    return Rule(name, re.compile(pattern), resolve, frozenset(starts.split()), kind, check)
 
 
 _REL_W = "this last next past coming "
 _MOD_W = "early late mid the "
-_MONTH_W = " ".join(_MONTH_NUM) + " "
+_MONTH_W = " ".join(MONTH_NUM) + " "
 _NUM_W = ("a an one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
           "eighty ninety hundred several some few many dozens #d ")
 _APPROX_W = "about around nearly almost roughly approximately some more less over under at up "
 
 # On overlaps the longest candidate wins; between equal lengths, the earlier rule.
-_RULES: tuple[_Rule, ...] = (
+RULES: tuple[Rule, ...] = (
     _rule("iso", r"\b(?P<year>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])"
           r"(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?)?(?![\d-])", _r_iso, "#d", "date"),
     _rule("slash", r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])",
@@ -309,21 +313,21 @@ _RULES: tuple[_Rule, ...] = (
           rf"(?:{_YEAR}|(?P<yrel>(?i:this|last|next)\s+year)|(?i:the\s+year))", _r_half, "the first second last"),
     _rule("weekday", rf"(?:{_REL}\s+)?(?:(?i:early|late|earlier|later)\s+(?:(?i:on)\s+)?)?\b(?P<wd>{_WD})\b{_POS}"
           rf"(?:\s+(?i:morning|afternoon|evening|night))?", _r_weekday,
-          _REL_W + "early late earlier later " + " ".join(_WEEKDAY_NUM), "weekday"),
+          _REL_W + "early late earlier later " + " ".join(WEEKDAY_NUM), "weekday"),
     _rule("weekday_ref", rf"\b(?i:the)\s+(?P<arel>(?i:previous|preceding|following|next))\s+(?P<wd>{_WD})\b",
-          _r_weekday_ref, "the", "weekday"),
+          r_weekday_ref, "the", "weekday"),
     _rule("year", rf"(?<![\d$£€#.,/])(?<!\d-){_MOD}(?:(?P<fy>(?i:fiscal(?:\s+year)?|the\s+year|FY))\s*)?"
           rf"\b{_YEAR}(?!\d|,\d){_POS}", lambda m, ctx: ("DATE", m["year"]), _MOD_W + "fiscal fy #d", check=_year_ok),
     _rule("decade", rf"(?:(?i:the)\s+)?{_MOD}(?:(?P<dec>(?:1[6-9]|20)\d0)'?s|'(?P<dec2>\d0)s|"
           rf"(?P<decw>(?i:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)))\b",
-          _r_decade, _MOD_W + "#d #' " + " ".join(_DECADE_WORD),
+          _r_decade, _MOD_W + "#d #' " + " ".join(DECADE_WORD),
           check=lambda m, t: bool(m["dec"] or m["dec2"] or m.group(0).lower().startswith("the"))),
     _rule("century", r"\b(?:(?P<det>(?i:the|this|last|past|previous))\s+)?(?:(?P<cnum>[1-9]|1\d|2[01])"
           r"(?:st|nd|rd|th)[-\s]+|(?P<rel>(?i:last|past|previous))\s+)?(?i:century)\b",
           _r_century, "the this last past previous #d",
           check=lambda m, t: bool(m["cnum"] or m["rel"] or (m["det"] or "the").lower() != "the")),
     _rule("season", rf"\b(?:{_REL}\s+|(?i:the)\s+)?{_MOD}(?P<season>(?i:spring|summer|fall|autumn|winter))\b"
-          rf"(?:\s+(?:(?i:of)\s+)?{_YEAR})?{_POS}", _r_season, _REL_W + _MOD_W + " ".join(_SEASON),
+          rf"(?:\s+(?:(?i:of)\s+)?{_YEAR})?{_POS}", _r_season, _REL_W + _MOD_W + " ".join(SEASON),
           check=_season_ok),
     _rule("quarter", rf"(?:(?i:the|this)\s+(?!(?i:first|second|third|fourth)-))?(?:{_YEAR}{_POS}\s+|"
           rf"(?P<yrel>(?i:this|last|next)\s+year's)\s+|(?P<ago>(?i:year-ago|year-earlier|comparable\s+year-ago))\s+)?"
@@ -334,34 +338,34 @@ _RULES: tuple[_Rule, ...] = (
           rf"(?:(?P<qrel>(?i:latest|current|past|last|previous|same|next|corresponding|comparable(?:\s+year-ago)?|"
           rf"year-ago|year-earlier|most\s+recent|just-ended|fiscal|recent))\s+|{_YEAR}\s+)?(?i:quarter|period)\b(?!-)"
           rf"(?P<ago>\s+(?i:a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?{_POS}",
-          _r_quarter_rel, "the this its that last next",
+          r_quarter_rel, "the this its that last next",
           check=lambda m, t: "quarter" in m.group(0).lower() or bool(m["qrel"] or m["year"] or m["yrel"])),
     _rule("deictic", r"(?:(?i:earlier|later|late|early)\s+)?\b(?P<w>(?i:the\s+day\s+before\s+yesterday|"
           r"the\s+day\s+after\s+tomorrow|today|tonight|yesterday|tomorrow|last\s+night))\b(?:'s|’s)?"
-          r"(?:\s+(?i:morning|afternoon|evening|night))?", _r_deictic,
+          r"(?:\s+(?i:morning|afternoon|evening|night))?", r_deictic,
           "earlier later late early the today tonight yesterday tomorrow last", "dayref"),
     _rule("part_of_day", r"(?:(?i:early|late|earlier|later)\s+)?\b(?i:this)\s+(?P<pod>(?i:morning|afternoon|evening))\b",
-          _r_part_of_day, "early late earlier later this"),
+          r_part_of_day, "early late earlier later this"),
     _rule("unit_rel", rf"(?:(?i:earlier|later|early|late)\s+(?:(?i:in)\s+)?)?(?:(?i:the)\s+)?\b{_REL}\s+"
-          rf"(?P<unit>(?i:week|weekend|month|year|decade|fiscal\s+year))\b{_POS}", _r_unit_rel,
+          rf"(?P<unit>(?i:week|weekend|month|year|decade|fiscal\s+year))\b{_POS}", r_unit_rel,
           _REL_W + "earlier later early late the",
-          check=lambda m, t: not _g(m, "unit")[:1].isupper()),  # "This Week" is a TV show
-    _rule("weekend", r"\b(?i:the)\s+(?P<unit>(?i:weekend))\b", _r_unit_rel, "the"),
+          check=lambda m, t: not group_text(m, "unit")[:1].isupper()),  # "This Week" is a TV show
+    _rule("weekend", r"\b(?i:the)\s+(?P<unit>(?i:weekend))\b", r_unit_rel, "the"),
     _rule("anaphoric", r"(?:(?i:earlier|later)\s+)?\b(?:(?i:that|the\s+same|that\s+same|the\s+very\s+same)|"
           r"(?i:the)\s+(?P<arel>(?i:next|following|previous|preceding)))\s+"
-          r"(?P<unit>(?i:day|morning|afternoon|evening|night|week|month|year))\b", _r_anaphoric,
+          r"(?P<unit>(?i:day|morning|afternoon|evening|night|week|month|year))\b", r_anaphoric,
           "earlier later that the"),
     _rule("day_before", r"(?<!in )\b(?i:the)\s+(?P<unit>(?i:day))\s+(?P<arel>(?i:before|after))\b"
-          r"(?!\s+(?i:yesterday|tomorrow))", _r_anaphoric, "the"),
+          r"(?!\s+(?i:yesterday|tomorrow))", r_anaphoric, "the"),
     _rule("the_day", r"(?:(?<=[Dd]uring )|(?<=[Ll]ater in )|(?<=[Ee]arlier in )|(?<=for much of ))(?i:the)\s+(?i:day)\b",
-          _r_ref_day, "the"),
-    _rule("throughout", r"\b(?i:throughout)\s+(?i:the)\s+(?i:day)\b", _r_ref_day, "throughout"),
+          r_ref_day, "the"),
+    _rule("throughout", r"\b(?i:throughout)\s+(?i:the)\s+(?i:day)\b", r_ref_day, "throughout"),
     _rule("offset", rf"\b{_APPROX}{_NUM}(?:[-\s]+|\s+(?i:or\s+so)\s+){_UNITS}(?:\s+(?i:or\s+so))?\s+"
-          rf"(?P<dir>(?i:ago|earlier|later|after|before|from\s+now|hence|back))\b", _r_offset,
+          rf"(?P<dir>(?i:ago|earlier|later|after|before|from\s+now|hence|back))\b", r_offset,
           _APPROX_W + _NUM_W, check=_offset_ok),
     _rule("unquantified", r"\b(?P<unit>(?i:days|weeks|months|years|decades))\s+(?P<dir>(?i:ago|earlier|later|after|before))\b",
           _r_unquantified, "days weeks months years decades"),
-    _rule("year_ago", r"\b(?i:year-ago|year-earlier)\b", _r_year_ago, "year"),
+    _rule("year_ago", r"\b(?i:year-ago|year-earlier)\b", r_year_ago, "year"),
     _rule("duration", rf"\b(?:(?P<prep>(?i:for|within|in|over|after|under))\s+)?{_APPROX}\b{_NUM}[-\s]+{_UNITS}",
           _r_duration, "for within in over after under " + _APPROX_W + _NUM_W, check=_duration_ok),
     _rule("bare_duration", r"(?:(?<=[Ff]or )|(?<=[Ww]ithin ))(?P<unit>(?i:days|weeks|months|years|decades))\b"
@@ -388,10 +392,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule("named_time", r"\b(?P<nt>(?i:noon|midday|midnight|mid[-\s]?afternoon|mid[-\s]?morning|dawn|daybreak|dusk))\b",
           _r_named_time, "noon midday midnight mid midafternoon midmorning dawn daybreak dusk", "time"),
     _rule("year_end", r"\b(?:(?i:the\s+end\s+of\s+(?:the|this)\s+)(?P<unit>(?i:year|month))|"
-          r"(?i:year[-\s]end|year(?:'s|’s)\s+end))\b", _r_year_end, "the year"),
+          r"(?i:year[-\s]end|year(?:'s|’s)\s+end))\b", r_year_end, "the year"),
     _rule("the_year", r"(?:(?i:earlier|later)\s+(?i:in)\s+)?\b(?i:the)\s+(?:(?P<yq>(?i:current|full|latest))\s+)?"
           r"(?P<fisc>(?i:fiscal)\s+)?(?i:year)\b(?!\s+(?i:ended|ending|earlier|ago|before|after|to\s+date))",
-          _r_the_year, "earlier later the",
+          r_the_year, "earlier later the",
           check=lambda m, t: bool(m["yq"] or m["fisc"] or re.match(r"(?i)earlier|later", m.group(0)))),
     _rule("spelled_year", rf"\b(?:(?i:the\s+year)\s+)?(?P<cen>(?i:nineteen))\s+(?P<tens>(?i:{'|'.join(_TENS)}))"
           r"(?:[-\s](?P<ones>(?i:one|two|three|four|five|six|seven|eight|nine))\b)?(?!-)|"
@@ -403,8 +407,8 @@ _RULES: tuple[_Rule, ...] = (
           _REL_W + "christmas new thanksgiving easter good independence fourth halloween valentine labor "
           "memorial election veterans boxing", "date"),
 )
-_INDEX: dict[str, tuple[tuple[int, _Rule], ...]] = {}
-for _order, _r in enumerate(_RULES):
+RULE_INDEX: dict[str, tuple[tuple[int, Rule], ...]] = {}
+for _order, _r in enumerate(RULES):
     for _word in _r.starts:
-        _INDEX[_word] = _INDEX.get(_word, ()) + ((_order, _r),)
-_TOKEN = re.compile(r"[A-Za-z]+|\d+|['’](?=\d)")
+        RULE_INDEX[_word] = RULE_INDEX.get(_word, ()) + ((_order, _r),)
+WORD_TOKEN = re.compile(r"[A-Za-z]+|\d+|['’](?=\d)")

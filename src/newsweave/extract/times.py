@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from .time_resolve import _WEEKDAY_NUM, Match, Resolved, _Context, _g, _mon
-from .time_rules import _INDEX, _RULES, _TOKEN, _Rule
+from ..nlp.calendar import WEEKDAY_NUM
+from .time_resolve import Match, Resolved, TimeContext, group_text, month_of
+from .time_rules import RULE_INDEX, RULES, WORD_TOKEN, Rule
 
 __all__ = ["TimeExpr", "TimeTagger"]
 
@@ -74,7 +75,7 @@ def _precision(value: str, type_: str) -> str:
 class _Cand:
     start: int
     end: int
-    rule: _Rule
+    rule: Rule
     match: Match
     parts: tuple[_Cand, ...] = ()  # a merged candidate's two pieces
 
@@ -144,7 +145,7 @@ class TimeTagger:
         Raises:
             ValueError: ``anchor`` or ``context`` is not an ISO date.
         """
-        ctx = _Context(text, _parse_anchor(anchor, "anchor") or _parse_anchor(context, "context"))
+        ctx = TimeContext(text, _parse_anchor(anchor, "anchor") or _parse_anchor(context, "context"))
         out: list[TimeExpr] = []
         for c in _merge(self._candidates(text), text):
             res = self._resolve(c, ctx)
@@ -158,17 +159,17 @@ class TimeTagger:
         return out
 
     @staticmethod
-    def _matches(text: str, exhaustive: bool = False) -> Iterator[tuple[int, _Rule, Match]]:
+    def _matches(text: str, exhaustive: bool = False) -> Iterator[tuple[int, Rule, Match]]:
         """(rule order, rule, match) for every rule matching where a word in its ``starts`` begins;
         ``exhaustive`` scans the whole text with every rule instead (slow: the tests' reference)."""
         if exhaustive:
-            for order, rule in enumerate(_RULES):
+            for order, rule in enumerate(RULES):
                 for m in rule.pattern.finditer(text):
                     yield order, rule, m
             return
-        for tok in _TOKEN.finditer(text):
+        for tok in WORD_TOKEN.finditer(text):
             w = tok.group()
-            for order, rule in _INDEX.get("#d" if w[0].isdigit() else "#'" if w[0] in "'’" else w.lower(), ()):
+            for order, rule in RULE_INDEX.get("#d" if w[0].isdigit() else "#'" if w[0] in "'’" else w.lower(), ()):
                 if m := rule.pattern.match(text, tok.start()):
                     yield order, rule, m
 
@@ -193,15 +194,15 @@ class TimeTagger:
                 picked.append(_Cand(s, e, rule, m))
         return sorted(picked, key=lambda c: c.start)
 
-    def _resolve(self, c: _Cand, ctx: _Context) -> Resolved:
+    def _resolve(self, c: _Cand, ctx: TimeContext) -> Resolved:
         if not c.parts:
             return c.rule.resolve(c.match, ctx)
         first, second = c.parts
         if first.kind == "weekday" and second.kind == "date":
             m = second.match
             if second.rule.name in ("month_day", "day_month") and not m["year"] and ctx.anchor:
-                wd = _WEEKDAY_NUM[_g(first.match, "wd").lower()]
-                value = ctx.day_month(_mon(m), int(m["day"]), m.start(), weekday=wd)
+                wd = WEEKDAY_NUM[group_text(first.match, "wd").lower()]
+                value = ctx.day_month(month_of(m), int(m["day"]), m.start(), weekday=wd)
                 return ("DATE", value) if value else None
             return self._resolve(second, ctx)
         day_part, time_part = (first, second) if second.kind == "time" else (second, first)

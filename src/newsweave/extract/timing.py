@@ -7,7 +7,7 @@ from the text; articles with no date fall back on the run's median date as conte
 from __future__ import annotations
 
 from ..model import TimeMention, replace
-from ..pipeline import Corpus, CorpusStage
+from ..stage import Corpus, CorpusStage
 
 
 class TimeNormalizer(CorpusStage):

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..model import Article, Reuse, replace
-from ..pipeline import Corpus, CorpusStage
+from ..stage import Corpus, CorpusStage
 from .reuse import source_groups
 
 NUM_PERM = 64
@@ -102,6 +102,14 @@ class MinHashReuseLinker(CorpusStage):
     def take_new(self) -> dict[str, np.ndarray]:
         out, self.new = self.new, {}
         return out
+
+    def restore(self, stored, article_ids: Sequence[str]) -> None:
+        """The stored signatures of the stored articles an incremental ingest revisits."""
+        self.signatures = stored.minhashes(article_ids)
+
+    def take_state(self) -> dict:
+        """The signatures computed since the last call, for the store to keep."""
+        return {"minhashes": self.take_new()}
 
     def links(self, arts: Sequence[Article]) -> list[Reuse]:
         arts = sorted(arts, key=lambda a: a.id)

@@ -34,7 +34,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..model import Article, Story, replace
-from ..pipeline import Corpus, CorpusStage
+from ..stage import Corpus, GroupingStage
+from .protocol import GrouperState, StoryEvent, publication_day, publication_order
 from .stories_features import (
     DocumentFrequencies,
     content_terms,
@@ -55,17 +56,6 @@ DEFAULT_WEIGHTS = (0.25, 0.35, 0.40)  # lead embedding, content words, names and
 DEFAULT_WINDOW_DAYS = 7.0
 # IDF weights are recomputed, and every centroid with them, when the corpus has grown this much.
 REFRESH_GROWTH = 1.25
-
-
-@dataclass(frozen=True)
-class StoryEvent:
-    """One grouping decision: ``new`` (article opened a story), ``join`` (article joined it),
-    ``merge`` (``stories[1]`` was folded into ``stories[0]``), ``split`` (``stories[1]`` was
-    split off ``stories[0]``, which keeps its id and its first article)."""
-
-    kind: str
-    stories: tuple[str, ...]
-    article: str | None = None
 
 
 @dataclass
@@ -91,19 +81,6 @@ class _Cluster:
     first: date | None = None
     last: date | None = None
     alive: bool = True
-
-
-def _day(published: str | None) -> date | None:
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-
-
-def _order(a: Article) -> tuple[str, str]:
-    return (a.published or "9999", a.id)
 
 
 class StoryGrouper:
@@ -174,7 +151,7 @@ class StoryGrouper:
         Articles whose id was seen before are ignored.
         """
         fresh, seen = [], set()
-        for a in sorted(articles, key=_order):
+        for a in sorted(articles, key=publication_order):
             if a.id not in self._story_of and a.id not in seen:
                 fresh.append(a)
                 seen.add(a.id)
@@ -273,10 +250,10 @@ class StoryGrouper:
                 self._retired[sid] = merged_into
             c = _unpack(blob)
             cl = _Cluster(sid, seq, [], np.asarray(c["emb"], dtype=np.float32), c["t"], c["k"],
-                          _day(first), _day(last), bool(alive))
+                          publication_day(first), publication_day(last), bool(alive))
             for aid, f in sorted(by_story.get(sid, ()), key=lambda x: x[1]["pos"]):
                 cl.members.append(_Member(aid, Counter(f["terms"]), Counter(f["keys"]),
-                                          np.asarray(f["emb"], dtype=np.float32), _day(f["when"]),
+                                          np.asarray(f["emb"], dtype=np.float32), publication_day(f["when"]),
                                           f["t"], f["k"], f.get("hash", "")))
                 self._story_of[aid] = sid
             self._clusters[sid] = cl
@@ -293,7 +270,7 @@ class StoryGrouper:
         out = []
         for a, e in zip(arts, embs):
             body = f"{a.title}\n{a.text}" if a.title else a.text
-            out.append(_Member(a.id, content_terms(body), key_terms(body), e, _day(a.published),
+            out.append(_Member(a.id, content_terms(body), key_terms(body), e, publication_day(a.published),
                                hash=a.content_hash))
         return out
 
@@ -492,7 +469,7 @@ def _add(total: dict, vec: dict) -> None:
         total[t] = total.get(t, 0.0) + v
 
 
-class StoryGrouping(CorpusStage):
+class StoryGrouping(GroupingStage):
     """Groups the run's articles into stories (one ``Story`` per event).
 
     >>> corpus = StoryGrouping().process(Corpus(articles))   # doctest: +SKIP
@@ -527,6 +504,51 @@ class StoryGrouping(CorpusStage):
         g.add(corpus.articles)
         return grouped_corpus(corpus, g)
 
+    def incremental(self) -> EventsIncremental:
+        self.warm_up()
+        return EventsIncremental(StoryGrouper(self.threshold, self.window_days,
+                                              embedder=self._embedder, backend=self.backend))
+
+
+class EventsIncremental:
+    """``StoryGrouper`` for the store (``group.protocol.IncrementalGrouper``): restored whole
+    from the store once, since every story's members and their features are kept."""
+
+    thin_members = False
+
+    def __init__(self, grouper: StoryGrouper):
+        self.g = grouper
+        self.loaded = False
+
+    @property
+    def history(self) -> list[StoryEvent]:
+        return self.g.history
+
+    def load(self, stored, articles: Sequence[Article]) -> None:
+        if not self.loaded:
+            self.g.load(stored.grouper_meta(), stored.story_state(everything=True),
+                        stored.member_state())
+            self.g.mark_saved()
+            self.loaded = True
+
+    def add(self, articles: Sequence[Article]) -> None:
+        self.g.add(articles)
+
+    def members_of(self, story_id: str) -> list[str]:
+        return self.g.stories().get(story_id, [])
+
+    def resolve(self, story_id: str) -> str:
+        return self.g.resolve(story_id)
+
+    def title(self, articles: Sequence[Article]) -> str:
+        return central_title(articles)
+
+    def save(self) -> GrouperState:
+        out: GrouperState = {"meta": self.g.meta(), "state": self.g.state_rows(),
+                             "members": self.g.member_rows()}
+        self.g.mark_saved()
+        return out
+
 
 def grouped_corpus(corpus: Corpus, grouper) -> Corpus:
     """``corpus`` with one ``Story`` per group of ``grouper`` (``stories()`` and ``history``):
@@ -534,9 +556,9 @@ def grouped_corpus(corpus: Corpus, grouper) -> Corpus:
     by_id = {a.id: a for a in corpus.articles}
     stories = []
     for sid, ids in grouper.stories().items():
-        members = sorted((by_id[i] for i in ids), key=_order)
+        members = sorted((by_id[i] for i in ids), key=publication_order)
         stories.append(Story(id=sid, title=central_title(members),
                              articles=tuple(a.id for a in members)))
-    stories.sort(key=lambda s: (-len(s.articles), _order(by_id[s.articles[0]])))
+    stories.sort(key=lambda s: (-len(s.articles), publication_order(by_id[s.articles[0]])))
     extras = dict(corpus.extras, story_history=tuple(grouper.history))
     return replace(corpus, stories=tuple(stories), extras=extras)

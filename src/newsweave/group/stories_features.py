@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..model import Article
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.U)
+WORD = re.compile(r"[^\W\d_][\w'’-]*", re.U)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 # A name: capitalised words, allowing a few lower-case joiners inside ("Bank of England").
 _NAME = re.compile(
@@ -53,10 +53,10 @@ def lead_text(article: Article, sentences: int = 3, limit: int = 700) -> str:
 
 
 def content_terms(text: str, words: list[str] | None = None) -> Counter:
-    """Lower-cased content words and their counts (``words``: ``_WORD.findall(text)``, if the
+    """Lower-cased content words and their counts (``words``: ``WORD.findall(text)``, if the
     caller has it already)."""
     out: Counter = Counter()
-    for w, c in Counter(_WORD.findall(text) if words is None else words).items():  # each once
+    for w, c in Counter(WORD.findall(text) if words is None else words).items():  # each once
         w = w.lower().strip("'’-")
         if len(w) > 2 and w not in _STOP:
             out[w] += c
@@ -66,7 +66,7 @@ def content_terms(text: str, words: list[str] | None = None) -> Counter:
 def key_terms(text: str, words: list[str] | None = None) -> Counter:
     """Names (lower-cased, joined by "_") and numbers, with counts."""
     out: Counter = Counter()
-    lower_words = {w for w in (_WORD.findall(text) if words is None else words)
+    lower_words = {w for w in (WORD.findall(text) if words is None else words)
                    if w[0].islower()}
     for m in _NAME.finditer(text):
         words = m.group().split()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,9 +36,11 @@ from sklearn.feature_extraction import FeatureHasher
 
 from ..errors import ConfigError
 from ..model import Article
-from ..pipeline import Corpus, CorpusStage
-from .stories import DEFAULT_WEIGHTS, DEFAULT_WINDOW_DAYS, StoryEvent, _day, _order, grouped_corpus
-from .stories_features import _WORD, content_terms, key_terms, lead_text
+from ..stage import Corpus, GroupingStage
+from .protocol import GrouperState, StoryEvent, publication_day, publication_order
+from .stories import DEFAULT_WEIGHTS, DEFAULT_WINDOW_DAYS, grouped_corpus
+from .stories_features import WORD, content_terms, key_terms, lead_text
+from .titles import first_title
 
 # The static embedding puts unrelated leads at cosine 0.3-0.5 (MiniLM: near 0), so the light
 # threshold sits higher than StoryGrouper's 0.28. Chosen as StoryGrouper's was: best mean BCubed F1
@@ -121,7 +123,7 @@ class LightGrouper:
 
     def add(self, articles: Iterable[Article]) -> list[tuple[str, str]]:
         """Group articles in (published, id) order; return (article id, story id) after merges."""
-        arts = sorted(articles, key=_order)
+        arts = sorted(articles, key=publication_order)
         out: list[tuple[str, str]] = []
         for i in range(0, len(arts), BATCH):
             batch = arts[i:i + BATCH]
@@ -144,7 +146,7 @@ class LightGrouper:
         self.warm_up()
         bodies = [f"{a.title}\n{a.text}" if a.title else a.text for a in arts]
         emb = self._embedder.encode([lead_text(a) for a in arts]).astype(np.float32)
-        words = [_WORD.findall(b) for b in bodies]
+        words = [WORD.findall(b) for b in bodies]
         terms = self._hash.transform(content_terms(b, w) for b, w in zip(bodies, words)).tocsr()
         keys = self._hash.transform(key_terms(b, w) for b, w in zip(bodies, words)).tocsr()
         # The batch counts in the IDF from the start (as StoryGrouper does).
@@ -378,7 +380,7 @@ def _tfidf(counts: sp.csr_matrix, df: np.ndarray, n: int) -> sp.csr_matrix:
 
 
 def _ordinal(published: str | None) -> int:
-    d = _day(published)
+    d = publication_day(published)
     return d.toordinal() if d else NO_DAY
 
 
@@ -398,7 +400,7 @@ def _unpack(blob: bytes) -> np.ndarray:
     return np.frombuffer(zlib.decompress(blob), dtype=np.int32).astype(np.int64)
 
 
-class LightStoryGrouping(CorpusStage):
+class LightStoryGrouping(GroupingStage):
     """Groups the run's articles into stories with ``LightGrouper`` (``group.mode: light``).
 
     >>> corpus = LightStoryGrouping().process(Corpus(articles))   # doctest: +SKIP
@@ -431,3 +433,50 @@ class LightStoryGrouping(CorpusStage):
                          merge_threshold=self.merge_threshold)
         g.add(corpus.articles)
         return grouped_corpus(corpus, g)
+
+    def incremental(self) -> LightIncremental:
+        self.warm_up()
+        return LightIncremental(lambda: LightGrouper(
+            self.threshold, self.window_days, embedder=self._embedder,
+            merge_threshold=self.merge_threshold))
+
+
+class LightIncremental:
+    """``LightGrouper`` for the store (``group.protocol.IncrementalGrouper``): a fresh grouper per
+    chunk holding only the stories the chunk can reach (those within the time window of its
+    articles), so memory stays flat however large the store grows."""
+
+    thin_members = True
+
+    def __init__(self, make):
+        self.make = make
+        self.g: LightGrouper | None = None
+
+    @property
+    def history(self) -> list[StoryEvent]:
+        return self.g.history if self.g is not None else []
+
+    def load(self, stored, articles: Sequence[Article]) -> None:
+        self.g = self.make()
+        days = [d for d in (publication_day(a.published) for a in articles) if d]
+        since = None
+        if days and len(days) == len(articles) and self.g.window_days is not None:
+            since = (min(days) - timedelta(days=int(self.g.window_days) + 1)).isoformat()
+        rows = stored.story_state(since=since)
+        live = [r[0] for r in rows if r[2]]
+        self.g.load(stored.grouper_meta(), rows, stored.story_members(live))
+
+    def add(self, articles: Sequence[Article]) -> None:
+        self.g.add(articles)
+
+    def members_of(self, story_id: str) -> list[str]:
+        return self.g.members.get(story_id, [])
+
+    def resolve(self, story_id: str) -> str:
+        return self.g.resolve(story_id)
+
+    def title(self, articles: Sequence[Article]) -> str:
+        return first_title(articles)
+
+    def save(self) -> GrouperState:
+        return {"meta": self.g.meta(), "state": self.g.state_rows()}

@@ -39,3 +39,13 @@ def _shorten(text: str, limit: int = 160) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > 40 else limit].rstrip(",;:") + "…"
+
+
+def first_title(arts: Sequence[Article]) -> str:
+    """The light path's story title: the earliest article's headline, else its first words
+    (``central_title`` fits a TF-IDF per story, too slow for 100,000 articles)."""
+    for a in arts:
+        if a.title and a.title.strip():
+            return " ".join(a.title.split())[:160]
+    words = arts[0].text.split()[:20] if arts else []
+    return " ".join(words) + ("…" if len(words) == 20 else "") if words else "Untitled story"

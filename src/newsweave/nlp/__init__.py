@@ -1,6 +1,6 @@
 """Shared NLP: sentence spans, language identification, models loaded once."""
 
-from .language import detect_language
-from .sentences import split_sentences
+from .language import LanguageDetector, detect_language
+from .sentences import Sentencizer, split_sentences
 
-__all__ = ["detect_language", "split_sentences"]
+__all__ = ["LanguageDetector", "Sentencizer", "detect_language", "split_sentences"]

@@ -15,8 +15,7 @@ import re
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..model import Article, replace
-from ..pipeline import LanguageDetector
-from .language import _LETTER, detect_language
+from .language import LETTER, LanguageDetector, detect_language
 
 EN_SHARE = 0.35  # English news prose: about 0.45-0.55; French/German/Spanish: under 0.1
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -36,6 +35,6 @@ class FastLanguageDetector(LanguageDetector):
 
     def process(self, article: Article) -> Article:
         text = article.text[:self.max_chars] if self.max_chars else article.text
-        if len(_LETTER.findall(text[:400])) >= self.min_letters and looks_english(text):
+        if len(LETTER.findall(text[:400])) >= self.min_letters and looks_english(text):
             return replace(article, language="en")
         return replace(article, language=detect_language(text, self.min_letters))

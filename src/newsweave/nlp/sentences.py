@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Sentence
+from ..model import Article, Sentence, replace
+from ..stage import ArticleStage
 
 _ABBREV = frozenset(
     "mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cpt sgt adm gov sen rep rev hon pres "
@@ -59,3 +60,14 @@ def _add(out: list[Sentence], s: str, base: int, a: int, b: int) -> None:
         return
     lead = len(seg) - len(seg.lstrip())
     out.append(Sentence(base + a + lead, base + a + lead + len(stripped)))
+
+
+class Sentencizer(ArticleStage):
+    """Sentence spans over the cleaned text (``split_sentences``)."""
+
+    name = "sentencizer"
+    needs = frozenset({"text"})
+    adds = frozenset({"sentences"})
+
+    def process(self, article: Article) -> Article:
+        return replace(article, sentences=split_sentences(article.text))

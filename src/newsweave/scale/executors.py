@@ -1,7 +1,7 @@
 """Executors map a pipeline's stages over blocks of work: batches of articles, then stories.
 
 Article stages are the parallel half of a run: one article in, one out, no shared state. Story
-stages (``pipeline.StoryStage``: entities per story, copies, cross-checking, summaries) work on
+stages (``stage.StoryStage``: entities per story, copies, cross-checking, summaries) work on
 one story and its articles at a time, so once stories are grouped they are the blocks. An
 executor takes a runner (the stages, pickled without models: stages load them in ``warm_up``)
 and the blocks, and yields each block's result in input order, so a parallel run returns

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..model import Problem, replace
-from ..pipeline import Corpus, Pipeline
+from ..pipeline import Pipeline
+from ..stage import Corpus
 from .db import Store
 from .grouping import CHUNK, group_pending
 
@@ -26,15 +27,6 @@ class IngestResult:
     stories: int
     grouped: int = 0  # stored articles placed into stories by this run (pending ones included)
     seconds: dict = field(default_factory=dict)  # wall clock per step
-
-
-def split_corpus_stages(pipeline: Pipeline):
-    """(stages before grouping, the grouping stage, stages after it)."""
-    stages = pipeline.corpus_stages
-    k = next((i for i, st in enumerate(stages) if "stories" in st.adds), None)
-    if k is None:
-        return stages, None, []
-    return stages[:k], stages[k], stages[k + 1:]
 
 
 def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
@@ -58,11 +50,11 @@ def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
     if batch is None:
         batch = pipeline.config.get("store.ingest_batch") if has_store else BATCH
     secs = {"articles": 0.0, "store": 0.0}
-    before, grouping, after = split_corpus_stages(pipeline)
+    before, grouping, after = pipeline.grouping_split()
     added: list[str] = []
     unchanged: list[str] = []
     versions: list[str] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(pipeline.problems)
     inputs = 0
     known: dict | None = {}  # this run's articles, while they are few enough to keep
     for raws, read_problems, n in pipeline.read_batches(paths, stdin=stdin, size=batch):
@@ -94,6 +86,7 @@ def ingest(store: Store, paths: Iterable[str], pipeline: Pipeline | None = None,
     if grouping is not None:
         grouped = group_pending(store, grouping, after, chunk=chunk, progress=progress,
                                 timings=secs, known=known or {}, executor=pipeline.executor,
-                                story_block=pipeline.config.get("run.story_block"))
+                                story_block=pipeline.config.get("run.story_block"),
+                                problems=problems)
     return IngestResult(inputs, tuple(added), tuple(unchanged), tuple(versions),
                         tuple(problems), store.count("stories"), grouped, secs)

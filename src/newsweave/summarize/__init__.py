@@ -4,10 +4,8 @@ optional rewording by a language model (``llm``), and the corpus stage that fill
 
 from __future__ import annotations
 
-import warnings
-
-from ..model import replace
-from ..pipeline import StoryStage
+from ..model import Problem, replace
+from ..stage import StoryStage
 from .extractive import Settings, Summarizer
 from .llm import LLMRewriter, LLMSettings
 
@@ -44,13 +42,12 @@ class Summarize(StoryStage):
         self.summarizer.warm_up()
 
     def process_story(self, story, arts):
-        try:
-            summary = self.summarizer.summarize(arts, story.facts, story.source_groups,
-                                                story.conflicts, words=self.words)
-        except Exception as exc:  # one story's failure must not stop the run
-            warnings.warn(f"summary of story {story.id} failed: {type(exc).__name__}: {exc}",
-                          stacklevel=2)
-            summary = ()
+        # a failure here is the story's problem (``StoryStage.guarded``), never the run's
+        summary = self.summarizer.summarize(arts, story.facts, story.source_groups,
+                                            story.conflicts, words=self.words)
+        problems = story.problems
         if self.llm is not None and summary:
-            summary = LLMRewriter(self.llm).rewrite(summary)
-        return replace(story, summary=tuple(summary))
+            summary, error = LLMRewriter(self.llm).try_rewrite(summary)
+            if error:
+                problems += (Problem(story.id, "warning", f"story {story.id}: {error}"),)
+        return replace(story, summary=tuple(summary), problems=problems)

@@ -90,9 +90,19 @@ class LLMRewriter:
         return data["choices"][0]["message"]["content"]
 
     def rewrite(self, summary: Sequence[SummarySentence]) -> tuple[SummarySentence, ...]:
-        """The model's wording of ``summary``, each kept sentence cited; ``summary`` on failure."""
+        """The model's wording of ``summary``, each kept sentence cited; ``summary`` on failure
+        (with a Python warning; ``try_rewrite`` returns the reason instead)."""
+        out, error = self.try_rewrite(summary)
+        if error:
+            warnings.warn(error, stacklevel=2)
+        return out
+
+    def try_rewrite(self, summary: Sequence[SummarySentence],
+                    ) -> tuple[tuple[SummarySentence, ...], str | None]:
+        """(the model's wording of ``summary``, None), or (``summary``, why the model's wording
+        could not be had)."""
         if not summary:
-            return tuple(summary)
+            return tuple(summary), None
         numbered = "\n".join(f"[{i + 1}] {s.text}" for i, s in enumerate(summary))
         messages = [
             {"role": "system", "content": INSTRUCTIONS.format(words=self.settings.words)},
@@ -101,9 +111,8 @@ class LLMRewriter:
         try:
             answer = self._post(messages)
         except (urllib.error.URLError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-            warnings.warn(f"LLM rewording skipped ({type(exc).__name__}: {exc}); "
-                          "keeping the extractive summary", stacklevel=2)
-            return tuple(summary)
+            return tuple(summary), (f"LLM rewording skipped ({type(exc).__name__}: {exc}); "
+                                    "keeping the extractive summary")
         out = []
         used = 0
         for line in generated_sentences(answer):
@@ -113,7 +122,7 @@ class LLMRewriter:
                 continue
             out.append(SummarySentence(line, cites))
             used += n
-        return tuple(out) if out else tuple(summary)
+        return (tuple(out), None) if out else (tuple(summary), None)
 
 
 def generated_sentences(answer: str) -> list[str]:
