@@ -345,3 +345,47 @@ def test_gate_scale_sample_is_linear_not_quadratic():
     found = sum(1 for v, b in planted if tuple(sorted((v, b))) in copies)
     assert len(planted) == 300 and found >= 0.9 * len(planted)
 
+
+
+# An outlet's own update: its paragraphs re-run piecemeal, each piece edited, so no one shared
+# block reaches copy_block_words (invented text).
+UPDATE_1 = (
+    "Investigators said on Monday that a burst fuel line most likely caused the fire that "
+    "destroyed the Harwick ferry terminal late on Saturday. Eleven members of the regional police "
+    "and two fire safety engineers are examining the site. Meridian Marine, the only maintenance "
+    "contractor for the terminal's fuel depot, sent three technicians to Harwick on Sunday. The "
+    "terminal will stay closed while the inquiry goes on, the port authority said."
+)
+UPDATE_2 = (
+    "The port authority met on Tuesday to decide when the terminal can reopen, after experts "
+    "agreed that a burst fuel line most likely caused the fire, according to a statement. "
+    "Working with them are eleven members of the regional police and two fire safety engineers "
+    "from the coast guard, who began taking statements from the night crew on Tuesday morning. "
+    "Meridian Marine, the only maintenance contractor for the terminal's fuel depot, declined to "
+    "comment on its inspections, which its chief executive last week called thorough and up to "
+    "date. Ferries are using the old quay in the meantime, and the town council said it was "
+    "drawing up a plan to compensate the shops around the terminal for their losses. Officials "
+    "repeated that the terminal will stay closed while the inquiry goes on, disappointing "
+    "commuters."
+)
+
+
+def dated(aid: str, text: str, source: str | None, published: str | None) -> Article:
+    return Article(id=aid, input=f"{aid}.txt", text=text, source=source, published=published,
+                   sentences=split_sentences(text))
+
+
+@pytest.mark.parametrize("second_source, second_day, kind", [
+    ("Harwick Post", "2024-05-07", "copy"),          # the outlet's update, a day later
+    ("harwick  post", "2024-05-07", "copy"),         # outlet names compared folded
+    ("Coast Radio", "2024-05-07", "shared_wire"),    # another outlet: the short runs are wire
+    ("Harwick Post", "2024-05-20", "shared_wire"),   # weeks later: recycled background
+    ("Harwick Post", None, "shared_wire"),           # no date: cannot tell an update
+])
+def test_an_outlets_own_update_is_a_copy(second_source, second_day, kind):
+    a = dated("u1", UPDATE_1, "Harwick Post", "2024-05-06")
+    b = dated("u2", UPDATE_2, second_source, second_day)
+    links = ReuseDetector().detect([a, b])
+    assert [r.kind for r in links] == [kind]
+    groups = ReuseDetector().source_groups([a, b], links)
+    assert len(groups) == (1 if kind == "copy" else 2)
