@@ -1,6 +1,9 @@
 """Cross-checking pieces on invented data: number conflicts, roles, the NLI plug-in interface."""
 
-from newsweave.crosscheck.conflicts import number_conflicts, role_conflicts
+import pytest
+
+from newsweave.crosscheck.conflicts import number_conflicts, number_disagreements, role_conflicts
+from newsweave.nlp.statements import count_figures, states
 from newsweave.crosscheck.nli import nli_conflicts
 from newsweave.model import Claim, Entity, Fact, NumberMention, Span
 
@@ -75,3 +78,76 @@ def test_state_claim_stops_at_its_line():
     assert {c.value for c in claims} == {"unharmed", "harmed"}
     for c in claims:
         assert "\n" not in c.text and text[c.start:c.end] == c.text
+
+
+# -- updates: a figure that moved while the story developed -----------------------------------
+
+TOLL = {  # article -> (published, sentence): an invented landslide story
+    "d1": ("2024-08-08", "At least 81 people were killed in the landslide, officials said."),
+    "d2": ("2024-08-10", "The death toll rose to 190 on Saturday as rescuers reached the valley."),
+    "d3": ("2024-08-13", "The toll has now risen to 257, the interior ministry said."),
+    "x1": ("2024-08-10", "Police said 150 people were killed in the landslide."),
+    "y1": ("2024-08-20", "Five people were killed on the ground, a report said."),
+}
+
+
+def _toll(article, value, text):
+    return NumberMention(value, "people", text, article, 0, len(text), "killed",
+                         approximate=text.startswith("at least"))
+
+
+def _disagree(ns):
+    return number_disagreements(ns, context=lambda n: TOLL[n.article][1],
+                                published={a: d for a, (d, _) in TOLL.items()})
+
+
+def test_a_toll_that_the_later_reports_say_rose_is_an_update():
+    ns = [_toll("d1", 81, "81 people"), _toll("d2", 190, "190"), _toll("d3", 257, "257")]
+    conflicts, [u] = _disagree(ns)
+    assert conflicts == []
+    assert u.what == "number of people killed"
+    assert [(p.value, p.published) for p in u.series] == [
+        (81, "2024-08-08"), (190, "2024-08-10"), (257, "2024-08-13")]
+    assert u.note == "81 (2024-08-08) -> 190 (2024-08-10) -> 257 (2024-08-13)"
+
+
+def test_two_reports_of_one_day_that_disagree_are_a_conflict_not_an_update():
+    ns = [_toll("d1", 81, "81 people"), _toll("d2", 190, "190"), _toll("x1", 150, "150 people")]
+    conflicts, updates = _disagree(ns)
+    assert updates == [] and len(conflicts) == 1
+
+
+def test_a_later_figure_nobody_says_is_a_change_is_a_conflict():
+    ns = [_toll("d1", 4, "four people"), _toll("y1", 5, "Five people")]
+    conflicts, updates = _disagree(ns)
+    assert updates == [] and {cl.value for cl in conflicts[0].claims} == {4, 5}
+
+
+def test_without_dates_every_disagreement_is_a_conflict():
+    ns = [_toll("d1", 81, "81 people"), _toll("d3", 257, "257")]
+    conflicts, updates = number_disagreements(ns)
+    assert updates == [] and len(conflicts) == 1
+
+
+def test_identifiers_are_not_counts():
+    ns = [NumberMention(1, "No.", "No. 1", "a", 0, 5), NumberMention(2, "No.", "No. 2", "b", 0, 5)]
+    assert number_conflicts(ns) == []
+
+
+# -- what a supporting sentence must state -----------------------------------------------------
+
+@pytest.mark.parametrize("statement, other, ok", [
+    ("Three workers were killed and at least 17 injured.", "Three workers were killed.", False),
+    ("Three workers were killed.", "Three workers were killed and at least 17 injured.", True),
+    ("The July 25 crash killed 113 people.", "The crash on Tuesday killed 113 people.", True),
+    ("The plane had been in service for 24 years.", "It had flown for 26 years.", False),
+    ("The minister was not hurt.", "The minister was hurt.", False),
+    ("Nobody was hurt in the blast.", "No one was hurt, police said.", True),
+])
+def test_a_support_states_every_figure_and_the_polarity(statement, other, ok):
+    assert states(statement, other) is ok
+
+
+def test_count_figures_leave_out_dates_years_and_times():
+    assert count_figures("On July 25, 2000 at 4:44 the jet with 109 people and four crew") == {
+        "109", "4"}

@@ -249,6 +249,30 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class UpdatePoint:
+    """One value in an update's series: the figure, the span that states it, and when its
+    article was published."""
+
+    value: str | float | int
+    text: str
+    article: str
+    start: int
+    end: int
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """A figure that changed while the story developed ("death toll: 81 (8 Aug) -> 257 (13 Aug)"):
+    the values in publication order. Unlike a conflict, the later reports say the figure moved
+    ("rose to", "revised", "now"), so all the values held, each at its time."""
+
+    what: str
+    series: tuple[UpdatePoint, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class TimelineItem:
     date: str
     text: str
@@ -289,6 +313,7 @@ class Story:
     conflicts: tuple[Conflict, ...] = ()
     timeline: tuple[TimelineItem, ...] = ()
     event: Event | None = None
+    updates: tuple[Update, ...] = ()
     # what failed in this story's stages (reported in ``Report.problems``, not per story)
     problems: tuple[Problem, ...] = ()
 
@@ -373,6 +398,6 @@ def replace(obj: Any, **changes: Any) -> Any:
 __all__ = [
     "Article", "Claim", "Document", "Conflict", "ConflictClaim", "Entity", "Event", "Fact", "Mention", "NumberMention",
     "Passage", "Problem", "Quote", "RawDocument", "Removed", "Report", "Reuse", "Segment", "Sentence",
-    "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "from_dict", "replace", "to_dict",
+    "Span", "Story", "SummarySentence", "TimeMention", "TimelineItem", "Update", "UpdatePoint", "from_dict", "replace", "to_dict",
     "SCHEMA_ID",
 ]

@@ -83,6 +83,13 @@ STORY = _obj({
             "value": {"type": ["string", "number"]}, "text": {"type": "string"}, "article": _ID,
             "start": _OFF, "end": _OFF})},
         "note": _NULLSTR})},
+    "updates": {"type": "array", "items": _obj({
+        "what": {"type": "string"},
+        "series": {"type": "array", "minItems": 2, "items": _obj({
+            "value": {"type": ["string", "number"]}, "text": {"type": "string"},
+            "article": _ID, "start": _OFF, "end": _OFF,
+            "published": {"anyOf": [_DATE, {"type": "string"}, {"type": "null"}]}})},
+        "note": _NULLSTR})},
     "timeline": {"type": "array", "items": _obj({
         "date": _DATE, "text": {"type": "string"}, "citations": {"type": "array", "items": SPAN}})},
     "event": {"anyOf": [{"type": "null"}, _obj({
@@ -92,6 +99,9 @@ STORY = _obj({
         "killed": {"type": ["integer", "null"]}, "injured": {"type": ["integer", "null"]},
         "claimed_by": _NULLSTR})]},
 })
+
+# Fields added beyond the contract: described, not required (reports of older versions lack them).
+STORY["required"] = [k for k in STORY["required"] if k != "updates"]
 
 REPORT_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,7 +1,8 @@
 """Conflicts between (and within) articles, found without an NLI model:
 
 - numbers about the same thing that cannot all be true ("an armed drone" / "at least two armed
-  drones" / "three drones"), with "at least N" read as a lower bound;
+  drones" / "three drones"), with "at least N" read as a lower bound; where the later reports say
+  the figure moved ("the death toll rose to 257") the figures are an update, not a conflict;
 - harm states that contradict for one person ("escaped unscathed" / "taken to hospital with slight
   injuries");
 - one title given to two different people ("Iraqi PM Barham Salih" in a story whose PM is Kadhimi);
@@ -17,13 +18,14 @@ from collections.abc import Callable, Sequence
 from rapidfuzz import fuzz
 
 from ..extract.entities import fold, match_entity
-from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote
+from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote, Update, UpdatePoint
 
 _LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)
 _UPPER_BOUND = re.compile(r"\b(?:at\s+most|up\s+to|fewer\s+than|less\s+than|no\s+more\s+than)\b", re.I)
 SKIP_UNITS = {"percent", "time", "fraction"}
 PEOPLE = {"people", "person", "injured", "wounded", "dead", "civilian", "resident", "victim",
           "individual", "casualty"}
+_WORDLIKE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
 _PARTITIVE = re.compile(r"^(?:\w+\s+){1,3}of\s+(?:the|his|her|their|its|whom|which|them)\b", re.I)
 
 
@@ -58,20 +60,55 @@ def _compatible(a: NumberMention, b: NumberMention) -> bool:
 def number_conflicts(numbers: Sequence[NumberMention],
                      related: Callable[[NumberMention, NumberMention], bool] | None = None,
                      ) -> list[Conflict]:
-    """Figures for one thing that cannot all hold. Two figures only count as about the same thing
-    when they share noun and role, come from different articles (or one article contradicts
-    itself and another), and ``related`` (sentence similarity) says their sentences tell of the
-    same happening: "240 people evacuated" is not a different count of "12 people hospitalised"."""
+    """Figures for one thing that cannot all hold (``number_disagreements`` without the time
+    dimension: every disagreement is a conflict)."""
+    return number_disagreements(numbers, related)[0]
+
+
+# A sentence that reports a figure as moved: the figure before it was true then, not wrong.
+_CHANGE = re.compile(
+    r"\b(?:rose|risen|rising|rises|climbed|climbing|climbs|increased|increasing|jumped|mounted|"
+    r"soared|grew|grown|swelled|fell|fallen|dropped|declined|revised|corrected|updated|"
+    r"up\s+from|down\s+from|now\s+(?:stands|stood|at|is|totals?|numbers?)|"
+    r"(?:new|latest|updated|revised)\s+(?:death\s+)?(?:toll|figures?|count|tally|estimate))\b",
+    re.I)
+
+
+def number_disagreements(
+        numbers: Sequence[NumberMention],
+        related: Callable[[NumberMention, NumberMention], bool] | None = None,
+        context: Callable[[NumberMention], str] | None = None,
+        published: dict[str, str | None] | None = None,
+) -> tuple[list[Conflict], list[Update]]:
+    """Figures for one thing that disagree: conflicts (they cannot all hold) and updates (later
+    reports say the figure moved).
+
+    Two figures only count as about the same thing when they share noun and role, come from
+    different articles (or one article contradicts itself and another), and ``related``
+    (sentence similarity) says their sentences tell of the same happening: "240 people
+    evacuated" is not a different count of "12 people hospitalised".
+
+    A group is an update when ``context`` (a figure's sentence) and ``published`` (article id ->
+    date) are given and: its articles are all dated, on at least two days; the figures of any
+    one day agree; and each day that brings a new figure states it in a sentence that reports a
+    change ("rose to", "revised", "now stands at", "new toll"). Otherwise the figures are a
+    conflict: two reports that disagree without saying the figure moved cannot both be read as
+    true at their times (a count of four dead on the ground, later five, with no word of a new
+    death, is a conflict).
+    """
     related = related or (lambda a, b: True)
     groups: dict[tuple[str, str | None], list[NumberMention]] = defaultdict(list)
     for n in numbers:
         if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text):
             continue  # "eleven of the injured": a part, not a rival total
-        noun = n.subject.split()[-1]
+        noun = n.subject.split()[-1] if n.subject.split() else ""
+        if not _WORDLIKE.match(noun):
+            continue  # an identifier ("No. 2", "engine . 1"), not a count
         if n.role in {"killed", "injured"} and noun in PEOPLE:
             noun = "people"
         groups[(noun, n.role)].append(n)
-    out = []
+    conflicts: list[Conflict] = []
+    updates: list[Update] = []
     for (noun, role), ns in groups.items():
         if len({n.value for n in ns}) < 2:
             continue
@@ -82,12 +119,51 @@ def number_conflicts(numbers: Sequence[NumberMention],
         keep = {id(x) for pair in clash for x in pair}
         ns = [n for n in ns if id(n) in keep or any(related(n, x) for pair in clash for x in pair)]
         topic = f"number of {_plural(noun)}" + (f" {role.replace('_', ' ')}" if role else "")
+        if context is not None and published is not None and _is_update(ns, context, published):
+            series = tuple(UpdatePoint(_fmt(n.value), n.text, n.article, n.start, n.end,
+                                       published[n.article])
+                           for n in sorted(ns, key=lambda n: (published[n.article], n.article,
+                                                              n.start)))
+            updates.append(Update(what=topic, series=series, note=" -> ".join(
+                f"{p.value} ({p.published[:10]})" for p in _changes(series))))
+            continue
         values = Counter(n.value for n in ns)
         note = "figures given: " + ", ".join(
             f"{_fmt(v)} ({c} mention{'s' if c > 1 else ''})" for v, c in values.most_common())
         claims = tuple(ConflictClaim(_fmt(n.value), n.text, n.article, n.start, n.end)
                        for n in sorted(ns, key=lambda n: (n.article, n.start)))
-        out.append(Conflict(topic=topic, claims=claims, note=note))
+        conflicts.append(Conflict(topic=topic, claims=claims, note=note))
+    return conflicts, updates
+
+
+def _is_update(ns: Sequence[NumberMention], context: Callable[[NumberMention], str],
+               published: dict[str, str | None]) -> bool:
+    days: dict[str, list[NumberMention]] = defaultdict(list)
+    for n in ns:
+        day = (published.get(n.article) or "")[:10]
+        if len(day) < 10:
+            return False  # an undated report cannot be placed in a series
+        days[day].append(n)
+    if len(days) < 2:
+        return False
+    seen: list[NumberMention] = []
+    for day in sorted(days):
+        today = days[day]
+        if any(not _compatible(a, b) for i, a in enumerate(today) for b in today[i + 1:]):
+            return False  # the same day disagrees with itself: a conflict
+        new = [n for n in today if seen and not any(_compatible(n, o) for o in seen)]
+        if new and not any(_CHANGE.search(context(n)) for n in new):
+            return False  # a new figure nobody says is a change
+        seen = today
+    return True
+
+
+def _changes(series: Sequence[UpdatePoint]) -> list[UpdatePoint]:
+    """The points where the value differs from the one before (the series as a reader reads it)."""
+    out: list[UpdatePoint] = []
+    for p in series:
+        if not out or p.value != out[-1].value:
+            out.append(p)
     return out
 
 

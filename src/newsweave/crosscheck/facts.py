@@ -1,10 +1,13 @@
 """Facts: sentences aligned across articles, each group counted over independent sources.
 
-Every sentence proposes a fact: itself plus, in each other article, the one sentence that states
-the most nearly the same thing, when that sentence is close enough. A sentence can so support
-several facts (news sentences pack several claims), and proposals whose support is contained in
-an accepted one are dropped. Closeness mixes the MiniLM cosine with content-word overlap, and a
-disagreement on numbers lowers it, so "seven guards" and "three drones" never align by topic alone.
+Every whole sentence proposes a fact: itself (the statement a reader sees, never a clause cut out
+of it) plus, in each other article, the one sentence or clause that states the most nearly the same
+thing, when that unit is close enough AND states it: it gives every figure the statement gives
+(other figures are another claim, or a conflict, never support) and has the same polarity. A
+sentence can so support several facts (news sentences pack several claims), and proposals whose
+support is contained in an accepted one are dropped. Closeness mixes the MiniLM cosine with
+content-word overlap, and a disagreement on numbers lowers it, so "seven guards" and "three drones"
+never align by topic alone.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 
 from ..model import Article, Fact, Span
 from ..nlp.embed import Embedder
+from ..nlp.statements import states
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d+")
 _STOP = frozenset(
@@ -40,12 +44,13 @@ MAX_SENTENCES_PER_ARTICLE = 80
 
 @dataclass(frozen=True)
 class Unit:
-    """One sentence of one article, as a claim to align."""
+    """One sentence of one article, or a clause of a long one, as a claim to align."""
 
     article: str
     start: int
     end: int
     text: str
+    sentence: bool = True  # a whole sentence (a clause never stands as a fact's statement)
 
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -103,7 +108,7 @@ def claim_units(articles: Sequence[Article]) -> list[Unit]:
             out.append(Unit(a.id, s.start, s.end, t))
             if n >= LONG_SENTENCE_WORDS:
                 for cs, ce in _clauses(t, s.start):
-                    out.append(Unit(a.id, cs, ce, a.text[cs:ce]))
+                    out.append(Unit(a.id, cs, ce, a.text[cs:ce], sentence=False))
     return out
 
 
@@ -177,13 +182,15 @@ class FactAligner:
             by_article.setdefault(u.article, []).append(i)
         proposals = []
         for i, u in enumerate(units):
+            if not u.sentence:
+                continue  # a clause supports facts; it never stands as one
             support = {i}
             score = 0.0
             for aid, idx in by_article.items():
                 if aid == u.article:
                     continue
                 j = max(idx, key=lambda k: sim[i, k])
-                if sim[i, j] < self.threshold:
+                if sim[i, j] < self.threshold or not states(u.text, units[j].text):
                     continue
                 # Near the threshold, ask that the match be mutual: i is also j's closest unit in
                 # i's article. Loose topical neighbours are rarely each other's best match.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Fact, Story, replace
 from ..nlp.embed import Embedder
 from ..stage import StoryStage
-from .conflicts import number_conflicts, quote_conflicts, role_conflicts, state_conflicts
+from .conflicts import number_disagreements, quote_conflicts, role_conflicts, state_conflicts
 from .event import build_event
 from .facts import FactAligner
 from .nli import nli_conflicts
@@ -52,7 +52,7 @@ class CrossChecker(StoryStage):
 
     name = "crosscheck"
     needs = frozenset({"stories", "source_groups", "entities", "story_numbers", "claims"})
-    adds = frozenset({"facts", "conflicts", "timeline", "event"})
+    adds = frozenset({"facts", "conflicts", "updates", "timeline", "event"})
 
     def __init__(self, embedder: Embedder | None = None, nli=None, nli_threshold: float = 0.8):
         self.embedder = embedder or Embedder()
@@ -67,7 +67,8 @@ class CrossChecker(StoryStage):
         return self.check(story, arts)
 
     def _related(self, arts):
-        """Whether two figures' sentences tell of the same happening (MiniLM cosine)."""
+        """(whether two figures' sentences tell of the same happening (MiniLM cosine), a
+        figure's sentence)."""
         by_id = {a.id: a for a in arts}
         cache: dict[tuple[str, int], object] = {}
 
@@ -85,7 +86,7 @@ class CrossChecker(StoryStage):
         def related(a, b) -> bool:
             return float(vec(a) @ vec(b)) >= RELATED_COSINE
 
-        return related
+        return related, sentence
 
     def check(self, story: Story, arts) -> Story:
         group_of = {aid: k for k, g in enumerate(story.source_groups) for aid in g}
@@ -93,8 +94,10 @@ class CrossChecker(StoryStage):
             group_of.setdefault(a.id, len(group_of) + 1000)
         facts = self.aligner.align(arts, group_of)
         claims = [c for a in arts for c in a.claims]
-        conflicts = (number_conflicts(story.numbers, self._related(arts))
-                     + state_conflicts(claims, story.entities)
+        related, sentence = self._related(arts)
+        conflicts, updates = number_disagreements(story.numbers, related, sentence,
+                                                  {a.id: a.published for a in arts})
+        conflicts = (conflicts + state_conflicts(claims, story.entities)
                      + role_conflicts(claims, story.entities) + quote_conflicts(story.quotes))
         if self.nli is not None:
             conflicts += nli_conflicts(facts, self.nli, self.nli_threshold)
@@ -104,4 +107,4 @@ class CrossChecker(StoryStage):
         event = build_event(arts, facts, story.entities, story.numbers, timeline,
                             datelines[0] if datelines else None)
         return replace(story, facts=tuple(facts), conflicts=tuple(conflicts),
-                       timeline=timeline, event=event)
+                       updates=tuple(updates), timeline=timeline, event=event)

@@ -196,6 +196,17 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
                          f'<div class="who">{esc(_label(cl.article, articles, 40))}</div>'
                          f"<div>“{esc(cl.text)}”{cite_links([sp])}</div></div>")
             h.append("</div></div>")
+    if story.updates:
+        h.append('<h2 id="updates">Figures that changed</h2>')
+        for u in story.updates:
+            h.append(f'<div class="conflict update"><h3>{esc(u.what)}</h3><div class="claims">')
+            for p in u.series:
+                sp = Span(p.article, p.start, p.end, p.text)
+                h.append(f'<div class="claim"><div class="value">{esc(p.value)}</div>'
+                         f'<div class="who">{esc((p.published or "")[:10])} · '
+                         f'{esc(_label(p.article, articles, 40))}</div>'
+                         f"<div>“{esc(p.text)}”{cite_links([sp])}</div></div>")
+            h.append("</div></div>")
     if story.event:
         e = story.event
         h.append('<h2 id="event">Event record</h2><table>')

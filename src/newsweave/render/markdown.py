@@ -38,6 +38,13 @@ def _story(story: Story, out: list[str]) -> None:
             for cl in c.claims:
                 out.append(f"  - {_md(cl.value)}: “{_md(cl.text)}” [{_md(cl.article)}]")
         out.append("")
+    if story.updates:
+        out.append("### Figures that changed\n")
+        for u in story.updates:
+            steps = " → ".join(f"{_md(p.value)} ({_md((p.published or '')[:10])}) [{_md(p.article)}]"
+                               for p in u.series)
+            out.append(f"- **{_md(u.what)}**: {steps}")
+        out.append("")
     if story.facts:
         out.append("### Facts\n")
         for f in story.facts:

@@ -2,8 +2,9 @@
 
 Candidates in each other article are the sentences that share content words with the summary
 sentence (its closest few) and, where cross-checking aligned the sentence into facts, the facts'
-support. A candidate that states figures, none of them the summary sentence's, is never cited.
-Otherwise it is cited when it says the same: content-word overlap of at least
+support. A candidate that does not give every figure the summary sentence counts with, or that is negated
+where the sentence is not (or the reverse), is never cited (``nlp.statements.states``: "more than a
+dozen" never stands for "14"). Otherwise it is cited when it says the same: content-word overlap of at least
 ``OVERLAP`` (share of the summary sentence's words it holds) with a MiniLM cosine of at least
 ``OVERLAP_COSINE``, or a cosine of at least ``COSINE`` alone (paraphrases). Fact support passes the
 same test, since a sentence that packs several claims can share a fact with sentences that state
@@ -14,12 +15,12 @@ model's work to a few dozen sentences a story.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..model import Article, Conflict, Fact, Span
+from ..nlp.statements import states
 from .candidates import Candidate
 from .concepts import content_tokens
 from .disputes import claim_extent
@@ -42,27 +43,8 @@ PREFILTER = 0.3
 PER_ARTICLE = 1
 
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER = re.compile(r"\b(?:\d+(?:[.,]\d+)*|" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
-
-
 def _share(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a) if a else 0.0
-
-
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# Dates, years and clock times are when, not how many: left out of the comparison.
-_WHEN = re.compile(rf"\b\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}\b|\b(?:1[89]|20)\d\d\b|"
-                   r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.I)
-
-
-def numbers(text: str) -> set[str]:
-    """The figures a sentence states, words and digits alike ("seven" and "7" are one); dates,
-    years and times left out."""
-    text = _WHEN.sub(" ", text)
-    return {_NUMBER_WORDS.get(m.lower(), m.replace(",", "")) for m in _NUMBER.findall(text)}
 
 
 class Citer:
@@ -119,14 +101,12 @@ class Citer:
         out = []
         for c, (words, pool) in zip(chosen, pools):
             own = by_id[c.article].span(c.start, c.end)
-            figures = numbers(c.text)
             best: dict[str, tuple[float, Span]] = {}
             mine = sides.of(c.article, c.start, c.end)
             for sp, lex in pool:
                 if sides.opposed(mine, sides.of(sp.article, sp.start, sp.end)):
                     continue
-                theirs = numbers(sp.text)
-                if figures and theirs and not figures & theirs:
+                if not states(c.text, sp.text):
                     continue  # "seven guards" never supports "three drones" (as in facts.py)
                 if lex >= SURE_OVERLAP:
                     ok, score = True, 1.0 + lex

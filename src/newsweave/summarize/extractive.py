@@ -26,7 +26,8 @@ import numpy as np
 from ..model import Article, Conflict, Fact, Span, SummarySentence
 from ..nlp.embed import Embedder
 from .candidates import Candidate, all_candidates
-from .cite import Citer, Sides, numbers
+from ..nlp.statements import states
+from .cite import Citer, Sides
 from .concepts import bigrams, content_tokens, document_frequency, word_count
 from .disputes import conflict_sentence, touches
 from .ordering import reading_order
@@ -334,13 +335,12 @@ class Summarizer:
         belongs to, less sentences whose figures differ from its own or that take another side
         of a conflict (never cited, see cite)."""
         spans = [Span(c.article, c.sentence_start, c.sentence_end, "")]
-        figures = numbers(c.text)
         mine = sides.of(c.article, c.start, c.end) if sides else {}
         for f in facts:
             if any(sp.article == c.article and sp.start < c.end and c.start < sp.end
                    for sp in f.support):
                 spans += [sp for sp in f.support
-                          if not (figures and numbers(sp.text) and not figures & numbers(sp.text))
+                          if states(c.text, sp.text)
                           and not (sides and sides.opposed(mine, sides.of(sp.article, sp.start,
                                                                           sp.end)))]
         return spans
