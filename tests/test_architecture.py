@@ -61,10 +61,14 @@ def import_cycles(package: str, path: Path) -> list[list[str]]:
             if len(comp) > 1:
                 out.append(sorted(comp))
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    for m in sorted(edges):
-        if m not in index:
-            visit(m)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10_000))
+    try:
+        for m in sorted(edges):
+            if m not in index:
+                visit(m)
+    finally:
+        sys.setrecursionlimit(limit)  # other tests rely on the default (deep JSON must fail)
     return out
 
 

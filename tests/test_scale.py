@@ -78,9 +78,11 @@ def test_a_failing_story_stage_costs_only_that_story():
     from newsweave.stage import Corpus
 
     stories = (Story(id="s-good", title="", articles=()), Story(id="s-bad", title="", articles=()))
-    with pytest.warns(UserWarning, match="boom failed on story s-bad"):
-        out = Boom().process(Corpus((), stories))
+    out = Boom().process(Corpus((), stories))
     assert [s.title for s in out.stories] == ["done", ""]
+    assert out.stories[0].problems == ()
+    [problem] = out.stories[1].problems  # reported, not only warned (tests/test_architecture.py)
+    assert problem.input == "s-bad" and "boom failed on story s-bad" in problem.message
 
 
 
