@@ -53,8 +53,11 @@ def test_copies_and_source_groups(figures):
 
 
 def test_facts(figures):
-    assert figures["consensus_fact_recall"] >= 0.75
-    assert figures["consensus_indep_sources_exact"] >= 0.6  # target 0.8: see bench/RESULTS.md
+    # Precision first since 2026-12-07 (#19): a fact's support must state it, so fewer gold facts
+    # are found (0.795 -> 0.477) and multi-source facts are right far more often (bench/claims.py:
+    # 14/25 -> 10/12). Pins at today's figures less a margin; bench/RESULTS.md "Claims".
+    assert figures["consensus_fact_recall"] >= 0.42
+    assert figures["consensus_indep_sources_exact"] >= 0.47
 
 
 def test_conflicts(figures):

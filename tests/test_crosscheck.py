@@ -151,3 +151,44 @@ def test_a_support_states_every_figure_and_the_polarity(statement, other, ok):
 def test_count_figures_leave_out_dates_years_and_times():
     assert count_figures("On July 25, 2000 at 4:44 the jet with 109 people and four crew") == {
         "109", "4"}
+
+
+def test_support_that_takes_the_other_side_of_a_conflict_is_dropped():
+    from newsweave.crosscheck.stage import without_opposed
+    from newsweave.model import Conflict, ConflictClaim
+
+    statement = "The manager was unharmed, the company said."
+    fact = Fact(statement, "consensus", 3, (
+        Span("a", 0, 43, statement),
+        Span("b", 0, 30, "The manager escaped unharmed."),
+        Span("c", 0, 38, "Among the injured was the manager.")))
+    conflict = Conflict("whether the manager was hurt", (
+        ConflictClaim("unharmed", "unharmed", "a", 16, 24),
+        ConflictClaim("unharmed", "unharmed", "b", 20, 28),
+        ConflictClaim("harmed", "injured", "c", 10, 17)))
+    out = without_opposed(fact, [conflict], {"a": 0, "b": 1, "c": 2})
+    assert [sp.article for sp in out.support] == ["a", "b"]
+    assert out.independent_sources == 2 and out.status == "consensus"
+    assert without_opposed(fact, [], {}) is fact
+
+
+def test_only_sentences_that_read_alone_are_statements():
+    from newsweave.crosscheck.facts import standalone
+    from newsweave.model import Article, Quote
+
+    text = ('Residents told to stay indoors\n'
+            '"They reported it in January. Nobody came to fix them. That is not an accident," '
+            'said Omar Haddad, a union official. The plant was closed on Friday.')
+    quote_end = text.index('," said') + 1
+    q = Quote(text[31:quote_end], "Omar Haddad", None, None, "a", 31, quote_end,
+              speaker_start=text.index("Omar"), speaker_end=text.index("Omar") + 11)
+    a = Article(id="a", input="a.txt", text=text, quotes=(q,))
+
+    def first(sentence):
+        i = text.index(sentence)
+        return standalone(a, i, i + len(sentence))
+
+    assert not first("Residents told to stay indoors")          # a subheading
+    assert not first("Nobody came to fix them.")                 # inside a quote, no speaker
+    assert not first('"They reported it in January.')            # a quote left open
+    assert first("The plant was closed on Friday.")

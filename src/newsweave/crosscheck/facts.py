@@ -97,8 +97,40 @@ def _clauses(text: str, base: int) -> list[tuple[int, int]]:
     return out if len(out) > 1 else []
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def _balanced(t: str) -> bool:
+    """Quotation marks that open and close inside ``t``, in the conventions wires use: curly
+    “...”, NYT ``...'', AP ''...'' and straight "..." (a ’ is also an apostrophe: only an opening
+    ‘ must find one)."""
+    if t.count("“") != t.count("”") or t.count('"') % 2 or t.count("‘") > t.count("’"):
+        return False
+    if "``" in t:
+        return t.count("``") == t.count("''")
+    return t.count("''") % 2 == 0
+
+
+def standalone(article: Article, start: int, end: int) -> bool:
+    """Whether the sentence at ``start:end`` reads on its own as a statement: it ends as a
+    sentence does (a subheading does not), its quotation marks open and close inside it, and it
+    is not the inside of a longer quote whose speaker it does not name (a reader would take the
+    speaker's words for a finding)."""
+    t = article.text[start:end]
+    if not _ENDS_SENTENCE.search(t):
+        return False
+    if not _balanced(t):
+        return False
+    for q in article.quotes:
+        if q.start <= start and end <= q.end + 2:
+            if q.speaker_start is None or not (start <= q.speaker_start < end):
+                return False
+    return True
+
+
 def claim_units(articles: Sequence[Article]) -> list[Unit]:
-    """Sentences of at least MIN_WORDS words, plus the clauses of long sentences."""
+    """Sentences of at least MIN_WORDS words, plus the clauses of long sentences; only sentences
+    that read on their own (``standalone``) may stand as a fact's statement."""
     out = []
     for a in articles:
         for s in a.sentences[:MAX_SENTENCES_PER_ARTICLE]:
@@ -106,7 +138,7 @@ def claim_units(articles: Sequence[Article]) -> list[Unit]:
             n = len(t.split())
             if n < MIN_WORDS:
                 continue
-            out.append(Unit(a.id, s.start, s.end, t))
+            out.append(Unit(a.id, s.start, s.end, t, sentence=standalone(a, s.start, s.end)))
             if n >= LONG_SENTENCE_WORDS:
                 for cs, ce in _clauses(t, s.start):
                     out.append(Unit(a.id, cs, ce, a.text[cs:ce], sentence=False))
@@ -185,7 +217,7 @@ class FactAligner:
         if len({u.article for u in units}) == 1:
             # one article: nothing to align, every claim is single-source
             return [Fact(u.text, "single", 1, (Span(u.article, u.start, u.end, u.text),))
-                    for u in units]
+                    for u in units if u.sentence]
         sim = self.similarity(units)
         by_article: dict[str, list[int]] = {}
         for i, u in enumerate(units):

@@ -36,6 +36,32 @@ class ReuseLinker(StoryStage):
         return replace(story, reuse=tuple(links), source_groups=tuple(groups))
 
 
+def _sides(span, conflicts) -> dict[int, set[str]]:
+    """The values ``span`` gives on each conflict whose claims it overlaps."""
+    out: dict[int, set[str]] = {}
+    for k, c in enumerate(conflicts):
+        for cl in c.claims:
+            if cl.article == span.article and cl.start < span.end and span.start < cl.end:
+                out.setdefault(k, set()).add(str(cl.value))
+    return out
+
+
+def without_opposed(fact: Fact, conflicts, group_of: dict[str, int]) -> Fact:
+    """``fact`` less the support that takes another side than its statement on a conflict ("was
+    injured" never supports "was unharmed"), its sources and status counted again."""
+    own = next((sp for sp in fact.support if sp.text == fact.statement), fact.support[0])
+    mine = _sides(own, conflicts)
+    if not mine:
+        return fact
+    keep = tuple(sp for sp in fact.support if sp is own or not any(
+        k in mine and not mine[k] & values for k, values in _sides(sp, conflicts).items()))
+    if len(keep) == len(fact.support):
+        return fact
+    indep = len({group_of.get(sp.article, sp.article) for sp in keep})
+    return replace(fact, support=keep, independent_sources=indep,
+                   status="consensus" if indep >= 2 else "single")
+
+
 def _in_conflict(fact: Fact, conflicts) -> bool:
     """A fact is disputed when its own support holds claims of a conflict with different values."""
     for c in conflicts:
@@ -101,7 +127,10 @@ class CrossChecker(StoryStage):
                      + role_conflicts(claims, story.entities) + quote_conflicts(story.quotes))
         if self.nli is not None:
             conflicts += nli_conflicts(facts, self.nli, self.nli_threshold)
+        facts = [without_opposed(f, conflicts, group_of) for f in facts]
         facts = [replace(f, status="conflict") if _in_conflict(f, conflicts) else f for f in facts]
+        facts.sort(key=lambda f: (-f.independent_sources, -len(f.support),
+                                  [(sp.article, sp.start) for sp in f.support]))
         timeline = build_timeline(arts, story.times, facts)
         datelines = [a.dateline for a in arts if a.dateline]
         event = build_event(arts, facts, story.entities, story.numbers, timeline,
