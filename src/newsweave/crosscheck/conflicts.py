@@ -116,8 +116,9 @@ def number_disagreements(
                  if a.article != b.article and not _compatible(a, b) and related(a, b)]
         if not clash:
             continue  # every figure fits one number ("at least two" and "three"), or unrelated
-        keep = {id(x) for pair in clash for x in pair}
-        ns = [n for n in ns if id(n) in keep or any(related(n, x) for pair in clash for x in pair)]
+        members = list({id(x): x for pair in clash for x in pair}.values())
+        keep = {id(x) for x in members}
+        ns = [n for n in ns if id(n) in keep or any(related(n, x) for x in members)]
         topic = f"number of {_plural(noun)}" + (f" {role.replace('_', ' ')}" if role else "")
         if context is not None and published is not None and _is_update(ns, context, published):
             series = tuple(UpdatePoint(_fmt(n.value), n.text, n.article, n.start, n.end,

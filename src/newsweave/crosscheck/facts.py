@@ -45,6 +45,10 @@ LEARNED_MARGIN = 0.3
 # Claims are taken from the first sentences of each article: news puts its facts first, and the
 # cap keeps alignment within memory for stories of book-length texts (n^2 similarities).
 MAX_SENTENCES_PER_ARTICLE = 80
+# Above this many units a story is aligned through each unit's nearest neighbours, not a dense
+# matrix (4,000 units: 64 MB a matrix; the first article stages' stories stay far below it).
+BLOCK_FROM = 4000
+NEIGHBOURS = 64
 
 
 @dataclass(frozen=True)
@@ -145,20 +149,45 @@ def claim_units(articles: Sequence[Article]) -> list[Unit]:
     return out
 
 
-def _covered(units: Sequence[Unit], support: frozenset[int], accepted: list[frozenset[int]]) -> bool:
-    """True when an accepted fact already holds, in every article of ``support``, a unit that
-    overlaps this one's (a clause and its sentence state the same thing)."""
-    for acc in accepted:
-        ok = True
-        for k in support:
-            u = units[k]
-            if not any(units[j].article == u.article and units[j].start < u.end and u.start < units[j].end
-                       for j in acc):
-                ok = False
-                break
-        if ok:
-            return True
-    return False
+class _Accepted:
+    """The supports accepted so far, indexed by unit, so that asking whether one already holds a
+    proposal costs the few accepted facts that share a unit with it, not all of them (a story of
+    1,000 articles accepts tens of thousands)."""
+
+    def __init__(self, units: Sequence[Unit]):
+        self.units = units
+        self.sets: list[frozenset[int]] = []
+        self.holders: dict[int, list[int]] = {}
+        # each unit's overlapping units in its article (itself, its sentence, its clauses)
+        self.overlaps: dict[int, list[int]] = {}
+        by_article: dict[str, list[int]] = {}
+        for i, u in enumerate(units):
+            by_article.setdefault(u.article, []).append(i)
+        for idx in by_article.values():
+            for i in idx:
+                u = units[i]
+                self.overlaps[i] = [j for j in idx
+                                    if units[j].start < u.end and u.start < units[j].end]
+
+    def covers(self, support: frozenset[int]) -> bool:
+        """True when an accepted fact already holds, in every article of ``support``, a unit that
+        overlaps this one's (a clause and its sentence state the same thing)."""
+        first = min(support)
+        seen: set[int] = set()
+        for j in self.overlaps[first]:
+            for a in self.holders.get(j, ()):
+                if a in seen:
+                    continue
+                seen.add(a)
+                acc = self.sets[a]
+                if all(any(j2 in acc for j2 in self.overlaps[k]) for k in support):
+                    return True
+        return False
+
+    def add(self, support: frozenset[int]) -> None:
+        for j in support:
+            self.holders.setdefault(j, []).append(len(self.sets))
+        self.sets.append(support)
 
 
 class FactAligner:
@@ -210,18 +239,8 @@ class FactAligner:
             pass
         return COS_WEIGHT * cos + LEX_WEIGHT * lex
 
-    def align(self, articles: Sequence[Article], source_group: dict[str, int]) -> list[Fact]:
-        units = claim_units(articles)
-        if not units:
-            return []
-        if len({u.article for u in units}) == 1:
-            # one article: nothing to align, every claim is single-source
-            return [Fact(u.text, "single", 1, (Span(u.article, u.start, u.end, u.text),))
-                    for u in units if u.sentence]
-        sim = self.similarity(units)
-        by_article: dict[str, list[int]] = {}
-        for i, u in enumerate(units):
-            by_article.setdefault(u.article, []).append(i)
+    def _propose(self, units, by_article, sim) -> list[tuple[frozenset[int], float, int]]:
+        """Each statement's proposal (support, score, centre) from the dense similarity matrix."""
         proposals = []
         for i, u in enumerate(units):
             if not u.sentence:
@@ -241,14 +260,85 @@ class FactAligner:
                     support.add(j)
                     score += sim[i, j]
             proposals.append((frozenset(support), score, i))
+        return proposals
+
+    def _propose_blocked(self, units) -> list[tuple[frozenset[int], float, int]]:
+        """``_propose`` for stories too large for a dense matrix: each unit is compared only with
+        its ``NEIGHBOURS`` nearest units by MiniLM cosine (the only ones that can clear the
+        threshold in practice: the score is 0.75 cosine plus at most 0.25 word overlap), so the
+        cost grows with units x neighbours, not units squared."""
+        vecs = self.embedder.encode([u.text for u in units])
+        n = len(units)
+        k = min(NEIGHBOURS, n - 1)
+        cand = np.empty((n, k), dtype=np.int64)
+        for lo in range(0, n, 1024):  # rows in chunks: memory stays at 1024 x n
+            block = vecs[lo:lo + 1024] @ vecs.T
+            for r in range(block.shape[0]):
+                block[r, lo + r] = -np.inf
+            cand[lo:lo + 1024] = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        words = [content_words(u.text) for u in units]
+        figures = [_numbers(u.text) for u in units]
+        memo: dict[tuple[int, int], float] = {}
+
+        def sim(i: int, j: int) -> float:
+            key = (i, j) if i < j else (j, i)
+            if key not in memo:
+                wi, wj = words[i], words[j]
+                lex = len(wi & wj) / max(min(len(wi), len(wj)), 1)
+                if figures[i] and figures[j] and not figures[i] & figures[j]:
+                    lex -= 0.3
+                memo[key] = COS_WEIGHT * float(vecs[i] @ vecs[j]) + LEX_WEIGHT * lex
+            return memo[key]
+
+        def best(i: int, article: str, extra: int | None = None) -> dict[str, int]:
+            out: dict[str, int] = {}
+            for j in [*cand[i].tolist(), *([extra] if extra is not None else [])]:
+                a = units[j].article
+                if a == units[i].article or (article and a != article):
+                    continue
+                if a not in out or sim(i, j) > sim(i, out[a]):
+                    out[a] = j
+            return out
+
+        proposals = []
+        for i, u in enumerate(units):
+            if not u.sentence:
+                continue
+            support = {i}
+            score = 0.0
+            for j in best(i, "").values():
+                if sim(i, j) < self.threshold or not states(u.text, units[j].text):
+                    continue
+                back = best(j, u.article, extra=i)[u.article]
+                if sim(i, j) >= self.confident or sim(j, back) - sim(j, i) < 0.02:
+                    support.add(j)
+                    score += sim(i, j)
+            proposals.append((frozenset(support), score, i))
+        return proposals
+
+    def align(self, articles: Sequence[Article], source_group: dict[str, int]) -> list[Fact]:
+        units = claim_units(articles)
+        if not units:
+            return []
+        if len({u.article for u in units}) == 1:
+            # one article: nothing to align, every claim is single-source
+            return [Fact(u.text, "single", 1, (Span(u.article, u.start, u.end, u.text),))
+                    for u in units if u.sentence]
+        by_article: dict[str, list[int]] = {}
+        for i, u in enumerate(units):
+            by_article.setdefault(u.article, []).append(i)
+        if len(units) > BLOCK_FROM and not self.learned:
+            proposals = self._propose_blocked(units)
+        else:
+            proposals = self._propose(units, by_article, self.similarity(units))
         # Larger, tighter groups first; a proposal inside an accepted one adds nothing.
         proposals.sort(key=lambda p: (-len({units[k].article for k in p[0]}), -p[1], p[2]))
-        accepted: list[frozenset[int]] = []
+        accepted = _Accepted(units)
         facts = []
         for support, _score, centre in proposals:
-            if any(support <= acc for acc in accepted) or _covered(units, support, accepted):
+            if accepted.covers(support):
                 continue
-            accepted.append(support)
+            accepted.add(support)
             members = sorted(support, key=lambda k: (units[k].article, units[k].start))
             groups = {source_group.get(units[k].article, units[k].article) for k in members}
             spans = tuple(Span(units[k].article, units[k].start, units[k].end, units[k].text)
