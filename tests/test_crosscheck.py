@@ -192,3 +192,28 @@ def test_only_sentences_that_read_alone_are_statements():
     assert not first("Nobody came to fix them.")                 # inside a quote, no speaker
     assert not first('"They reported it in January.')            # a quote left open
     assert first("The plant was closed on Friday.")
+
+
+def test_blocked_alignment_equals_the_dense_one_when_every_unit_is_a_neighbour(monkeypatch):
+    """Large stories are aligned through nearest neighbours (facts.BLOCK_FROM); with as many
+    neighbours as units the two paths must give the same facts."""
+    from newsweave.crosscheck import facts as F
+    from newsweave.model import Article
+    from newsweave.nlp import split_sentences
+
+    texts = [
+        "Fire broke out at the Harwick ferry terminal on Saturday night. Eleven people were "
+        "hurt, the port authority said. The terminal will stay closed this week.",
+        "Eleven people were hurt when fire swept through the Harwick ferry terminal on Saturday. "
+        "Investigators blamed a burst fuel line. Ferries are using the old quay.",
+        "A burst fuel line most likely caused the fire, investigators said on Monday. The port "
+        "authority said the terminal would stay closed this week while repairs begin.",
+    ]
+    arts = [Article(id=f"a{i}", input=f"a{i}", text=t, sentences=split_sentences(t))
+            for i, t in enumerate(texts)]
+    groups = {a.id: i for i, a in enumerate(arts)}
+    aligner = F.FactAligner()
+    dense = aligner.align(arts, groups)
+    monkeypatch.setattr(F, "BLOCK_FROM", 0)
+    assert aligner.align(arts, groups) == dense
+    assert any(f.independent_sources >= 2 for f in dense)
