@@ -269,29 +269,50 @@ def _qual(q: str | None) -> str | None:
     return q[:4].lower()
 
 
+# Above this many quotes in a story, only quotes that share a three-word run are compared (two
+# renderings of one quote at ratio 85 or more share one in practice); below it, every pair.
+QUOTE_BLOCK_FROM = 400
+
+
 def quote_conflicts(quotes: Sequence[Quote]) -> list[Conflict]:
     """The same words given to different speakers in different articles."""
     out = []
     qs = [q for q in quotes if q.speaker_entity and len(q.text.split()) >= 6]
+    norm = [_norm(q.text) for q in qs]
     used = set()
-    for i, a in enumerate(qs):
-        for b in qs[i + 1:]:
-            if a.article == b.article or a.speaker_entity == b.speaker_entity:
-                continue
-            key = tuple(sorted([(a.article, a.start), (b.article, b.start)]))
-            if key in used:
-                continue
-            if fuzz.ratio(_norm(a.text), _norm(b.text)) >= 85 or (
-                    fuzz.partial_ratio(_norm(a.text), _norm(b.text)) >= 92 and
-                    min(len(a.text), len(b.text)) >= 40):
-                used.add(key)
-                short = " ".join(a.text.split()[:10]) + ("…" if len(a.text.split()) > 10 else "")
-                out.append(Conflict(
-                    topic=f"who said “{short}”",
-                    claims=(ConflictClaim(a.speaker or "", a.text, a.article, a.start, a.end),
-                            ConflictClaim(b.speaker or "", b.text, b.article, b.start, b.end)),
-                    note=f"attributed to {a.speaker} in {a.article} and to {b.speaker} in {b.article}"))
+    for i, j in _quote_pairs(norm):
+        a, b = qs[i], qs[j]
+        if a.article == b.article or a.speaker_entity == b.speaker_entity:
+            continue
+        key = tuple(sorted([(a.article, a.start), (b.article, b.start)]))
+        if key in used:
+            continue
+        if fuzz.ratio(norm[i], norm[j], score_cutoff=85) or (
+                min(len(a.text), len(b.text)) >= 40
+                and fuzz.partial_ratio(norm[i], norm[j], score_cutoff=92)):
+            used.add(key)
+            short = " ".join(a.text.split()[:10]) + ("…" if len(a.text.split()) > 10 else "")
+            out.append(Conflict(
+                topic=f"who said “{short}”",
+                claims=(ConflictClaim(a.speaker or "", a.text, a.article, a.start, a.end),
+                        ConflictClaim(b.speaker or "", b.text, b.article, b.start, b.end)),
+                note=f"attributed to {a.speaker} in {a.article} and to {b.speaker} in {b.article}"))
     return out
+
+
+def _quote_pairs(norm: Sequence[str]):
+    """(i, j), i < j, in order: every pair, or for many quotes those sharing a three-word run."""
+    n = len(norm)
+    if n <= QUOTE_BLOCK_FROM:
+        return ((i, j) for i in range(n) for j in range(i + 1, n))
+    runs: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, t in enumerate(norm):
+        w = t.split()
+        for run in {tuple(w[k:k + 3]) for k in range(len(w) - 2)}:
+            runs[run].append(i)
+    pairs = {(i, j) for idx in runs.values() if len(idx) < n // 4 or len(idx) < 50
+             for x, i in enumerate(idx) for j in idx[x + 1:]}
+    return sorted(pairs)
 
 
 def _norm(t: str) -> str:
