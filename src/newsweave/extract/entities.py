@@ -336,23 +336,50 @@ def match_entity(name: str | None, entities: tuple[Entity, ...]) -> Entity | Non
     """The story entity a speaker name refers to: by alias, else by a unique surname."""
     if not name:
         return None
-    key = "".join(name_tokens(name, KNOWN_ACRONYMS))
-    for e in entities:
-        for a in e.aliases:
-            if "".join(name_tokens(a, KNOWN_ACRONYMS)) == key:
-                return e
+    exact, by_surname, by_upper = _entity_index(entities)
+    hit = exact.get("".join(name_tokens(name, KNOWN_ACRONYMS)))
+    if hit is not None:
+        return hit
     toks = name_tokens(name)
     if not toks:
         return None
-    last = toks[-1]
-    hits = [e for e in entities if e.type == "PERSON"
-            and any(name_tokens(a)[-1:] == [last] for a in e.aliases if name_tokens(a))]
+    hits = by_surname.get(toks[-1], [])
     if len(hits) == 1:
         return hits[0]
     # an organisation named by its acronym or expansion
-    up = fold(name).upper().replace(".", "")
-    hits = [e for e in entities if e.type != "PERSON" and any(fold(a).upper() == up for a in e.aliases)]
+    hits = by_upper.get(fold(name).upper().replace(".", ""), [])
     return hits[0] if len(hits) == 1 else None
+
+
+# The index of the last entity tuple asked about: a story's stages ask about the same entities
+# thousands of times (every claim, quote and figure), and folding every alias each time made
+# conflicts quadratic in a large story.
+_LAST_INDEX: tuple = (None, None)
+
+
+def _entity_index(entities: tuple[Entity, ...]):
+    """(alias key -> first entity, surname -> people, folded upper alias -> others), in order."""
+    global _LAST_INDEX
+    seen, index = _LAST_INDEX
+    if seen is entities:
+        return index
+    exact: dict[str, Entity] = {}
+    by_surname: dict[str, list[Entity]] = {}
+    by_upper: dict[str, list[Entity]] = {}
+    for e in entities:
+        for a in e.aliases:
+            exact.setdefault("".join(name_tokens(a, KNOWN_ACRONYMS)), e)
+            if e.type == "PERSON":
+                last = name_tokens(a)[-1:]
+                if last and e not in by_surname.setdefault(last[0], []):
+                    by_surname[last[0]].append(e)
+            else:
+                key = fold(a).upper()
+                if e not in by_upper.setdefault(key, []):
+                    by_upper[key].append(e)
+    index = (exact, by_surname, by_upper)
+    _LAST_INDEX = (entities, index)
+    return index
 
 
 def article_mentions(doc, article: Article) -> tuple[Mention, ...]:
