@@ -362,19 +362,26 @@ def analyze(inputs: list[Path], mode: str, folder: Path) -> dict:
     return json.loads(out.read_text("utf-8"))
 
 
-def run(gold_path: Path | str, mode: str = "default") -> dict:
-    """Build the gold file's input, analyze it in ``mode`` and score the report.
+def gold_report(gold_path: Path | str, mode: str = "default") -> tuple[dict, dict, float]:
+    """Build the gold file's input and analyze it with the real CLI in ``mode``.
 
     Returns:
-        ``score()``'s figures plus ``seconds`` (the CLI's wall time).
+        (the gold, the JSON report, the CLI's wall time in seconds).
     """
     gold_path = Path(gold_path)
     gold = json.loads(gold_path.read_text("utf-8"))
-    with tempfile.TemporaryDirectory(prefix="bench-claims-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-gold-") as tmp:
         inputs = build_input(gold_path, gold, Path(tmp))
         t0 = time.perf_counter()
         report = analyze(inputs, mode, Path(tmp))
         seconds = round(time.perf_counter() - t0, 1)
+    return gold, report, seconds
+
+
+def run(gold_path: Path | str, mode: str = "default") -> dict:
+    """Analyze the gold file's input in ``mode`` and score the report: ``score()``'s figures
+    plus ``seconds`` (the CLI's wall time)."""
+    gold, report, seconds = gold_report(gold_path, mode)
     return {**score(report, gold), "seconds": seconds}
 
 

@@ -55,8 +55,6 @@ import argparse
 import json
 import re
 import sys
-import tempfile
-import time
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -557,18 +555,9 @@ def score(report: dict, gold: dict) -> dict:
 
 
 def run(gold_path: Path | str, mode: str = "default") -> dict:
-    """Build the gold file's input, analyze it with the real CLI in ``mode`` and score it.
-
-    Returns:
-        ``score()``'s figures plus ``seconds`` (the CLI's wall time).
-    """
-    gold_path = Path(gold_path)
-    gold = json.loads(gold_path.read_text("utf-8"))
-    with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
-        inputs = claims.build_input(gold_path, gold, Path(tmp))
-        t0 = time.perf_counter()
-        report = claims.analyze(inputs, mode, Path(tmp))
-        seconds = round(time.perf_counter() - t0, 1)
+    """Analyze the gold file's input with the real CLI in ``mode`` (``claims.gold_report``) and
+    score it: ``score()``'s figures plus ``seconds`` (the CLI's wall time)."""
+    gold, report, seconds = claims.gold_report(gold_path, mode)
     return {**score(report, gold), "seconds": seconds}
 
 

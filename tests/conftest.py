@@ -75,3 +75,32 @@ def check_spans(report) -> None:
     from newsweave.schema import span_errors
 
     assert span_errors(report_dict(report)) == []
+
+
+CONCORDE = SHARED / "gold" / "concorde.json"
+
+
+def bench_module(name: str):
+    """A bench/ script imported as a module (bench/ is not a package)."""
+    import importlib.util
+    import sys
+
+    key = f"bench_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, ROOT / "bench" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+@pytest.fixture(scope="session")
+def concorde_run():
+    """(gold, report) of the Concorde gold's input through the real CLI with shipped defaults,
+    made once for every gate that scores it (about a minute)."""
+    _need(CONCORDE)
+    source = SHARED.parent / json.loads(CONCORDE.read_text("utf-8"))["input"]["source_file"]
+    if not source.exists():
+        pytest.skip(f"needs {source} (the DUC 2006 records the Concorde input is built from)")
+    gold, report, _seconds = bench_module("claims").gold_report(CONCORDE, "default")
+    return gold, report

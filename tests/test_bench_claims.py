@@ -2,16 +2,12 @@
 gate that runs the real CLI on the Concorde cluster (../shared/gold/concorde.json) and pins
 minimums on its figures."""
 
-import importlib.util
-import json
 
 import pytest
 
-from .conftest import ROOT, SHARED
+from .conftest import bench_module
 
-_spec = importlib.util.spec_from_file_location("bench_claims", ROOT / "bench" / "claims.py")
-claims = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(claims)
+claims = bench_module("claims")
 
 # Three short articles; gold keys are file names, report ids their stems (as for the seeds).
 TEXTS = {
@@ -147,17 +143,10 @@ def test_gold_keys_with_dots_map_to_record_ids():
 
 # --- quality gate ------------------------------------------------------------------------------
 
-CONCORDE = SHARED / "gold" / "concorde.json"
-
-
 @pytest.fixture(scope="module")
-def concorde():
-    if not CONCORDE.exists():
-        pytest.skip(f"needs {CONCORDE} (the shared gold beside the project root)")
-    source = SHARED.parent / json.loads(CONCORDE.read_text("utf-8"))["input"]["source_file"]
-    if not source.exists():
-        pytest.skip(f"needs {source} (the DUC 2006 records the Concorde input is built from)")
-    return claims.run(CONCORDE, "default")  # the real CLI, shipped defaults: about a minute
+def concorde(concorde_run):
+    gold, report = concorde_run
+    return claims.score(report, gold)
 
 
 @pytest.mark.integration

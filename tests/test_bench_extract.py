@@ -2,16 +2,12 @@
 quality gate that runs the real CLI on the Concorde cluster (../shared/gold/concorde.json) and pins
 minimums on its figures."""
 
-import importlib.util
-import json
 
 import pytest
 
-from .conftest import ROOT, SHARED
+from .conftest import bench_module
 
-_spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
-extract = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(extract)
+extract = bench_module("extract")
 
 # One AP-style article: the raw record opens with a dateline that cleaning removes, so cleaned
 # offsets sit 14 characters before raw ones (gold time offsets index the raw text).
@@ -260,17 +256,10 @@ def test_titles_share():
 
 # --- quality gate ----------------------------------------------------------------------------------
 
-CONCORDE = SHARED / "gold" / "concorde.json"
-
-
 @pytest.fixture(scope="module")
-def concorde():
-    if not CONCORDE.exists():
-        pytest.skip(f"needs {CONCORDE} (the shared gold beside the project root)")
-    source = SHARED.parent / json.loads(CONCORDE.read_text("utf-8"))["input"]["source_file"]
-    if not source.exists():
-        pytest.skip(f"needs {source} (the DUC 2006 records the Concorde input is built from)")
-    return extract.run(CONCORDE, "default")  # the real CLI, shipped defaults: about a minute
+def concorde(concorde_run):
+    gold, report = concorde_run
+    return extract.score(report, gold)
 
 
 @pytest.mark.integration
