@@ -28,6 +28,9 @@ TimeType = Literal["DATE", "TIME", "DURATION", "SET"]  # TIMEX3 types
 TimePrecision = Literal["second", "minute", "hour", "part_of_day", "time", "day", "week",
                         "weekend", "month", "quarter", "half", "season", "year", "decade",
                         "century", "ref", "unknown"]
+# Frame.polarity and Frame.modality: whether a claim is stated, and how firmly (extract/frames.py)
+Polarity = Literal["positive", "negative"]
+Modality = Literal["asserted", "possible", "expected", "alleged", "denied", "feared"]
 # Entity.type and Mention.label: the spaCy labels newsweave keeps (extract/entities.py LABELS)
 EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT",
                      "WORK_OF_ART", "LAW"]

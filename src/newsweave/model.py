@@ -19,7 +19,9 @@ from .kinds import (
     DocumentFormat,
     EntityType,
     FactStatus,
+    Modality,
     NumberRole,
+    Polarity,
     ProblemKind,
     PublishedFrom,
     RemovedKind,
@@ -118,6 +120,7 @@ class Article(Document):
     numbers: tuple[NumberMention, ...] = ()
     times: tuple[TimeMention, ...] = ()
     claims: tuple[Claim, ...] = ()
+    frames: tuple[Frame, ...] = ()  # one per sentence the parse gives a predicate (private)
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.id, start, end, self.text[start:end])
@@ -211,6 +214,29 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """A claim's frame, read off the parse of its sentence: who (``actor``) did what
+    (``predicate``, a lemma) to whom (``target``), whether it is stated (``polarity``) and how
+    firmly (``modality``: "may have", "is expected to", "denied", "allegedly"), and who says it
+    (``attribution``: "police said", "according to X"). ``figures``, ``places`` and ``times``
+    are filled for facts, from the story's numbers, place names and normalised dates in the
+    statement. ``start``/``end`` are the sentence's offsets in its article."""
+
+    article: str
+    start: int
+    end: int
+    predicate: str | None = None
+    actor: str | None = None
+    target: str | None = None
+    polarity: Polarity = "positive"
+    modality: Modality = "asserted"
+    attribution: str | None = None
+    figures: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    times: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Passage:
     text: str
     spans: tuple[Span, Span]
@@ -228,8 +254,12 @@ class Reuse:
 class Fact:
     statement: str
     status: FactStatus
-    independent_sources: int
+    independent_sources: int  # source groups: copies merged (the gold annotations' count)
     support: tuple[Span, ...]
+    # outlets and agencies: one outlet's articles are one source, an agency's credit or a
+    # relayed "Reuters reported" counts as that agency, copies merged (group/wires.py)
+    upstream_sources: int | None = None
+    frame: Frame | None = None
 
 
 @dataclass(frozen=True)
@@ -332,7 +362,7 @@ class Report:
 # Fields kept out of the JSON: internal bookkeeping that readers of the report don't need.
 _PRIVATE = {
     Article: {"paragraphs", "content_hash", "mentions", "quotes", "numbers", "times",
-              "claims"},
+              "claims", "frames"},
     Removed: {"raw_start"},
     Entity: set(),
     Story: {"problems"},

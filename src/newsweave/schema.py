@@ -76,7 +76,18 @@ STORY = _obj({
     "facts": {"type": "array", "items": _obj({
         "statement": {"type": "string"}, "status": _enum(kinds.FactStatus),
         "independent_sources": {"type": "integer", "minimum": 0},
-        "support": {"type": "array", "items": SPAN}})},
+        "support": {"type": "array", "items": SPAN},
+        "upstream_sources": {"type": ["integer", "null"], "minimum": 0},
+        "frame": {"anyOf": [{"type": "null"}, _obj({
+            "article": _ID, "start": _OFF, "end": _OFF,
+            "predicate": _NULLSTR, "actor": _NULLSTR, "target": _NULLSTR,
+            "polarity": _enum(kinds.Polarity), "modality": _enum(kinds.Modality),
+            "attribution": _NULLSTR,
+            "figures": {"type": "array", "items": {"type": "string"}},
+            "places": {"type": "array", "items": {"type": "string"}},
+            "times": {"type": "array", "items": {"type": "string"}}},
+            required=["article", "start", "end", "polarity", "modality"])]}},
+        required=["statement", "status", "independent_sources", "support"])},
     "conflicts": {"type": "array", "items": _obj({
         "topic": {"type": "string"},
         "claims": {"type": "array", "items": _obj({

@@ -60,6 +60,15 @@ class Unit:
     end: int
     text: str
     sentence: bool = True  # a whole sentence (a clause never stands as a fact's statement)
+    # how firmly the sentence states its claim (extract/frames.py); None for a clause, whose
+    # modality its sentence's parse does not give
+    modality: str | None = None
+
+
+def compatible(a: Unit, b: Unit) -> bool:
+    """Whether one unit may support the other on modality: "may have found" never supports
+    "found", a denial never supports the claim it denies."""
+    return a.modality is None or b.modality is None or a.modality == b.modality
 
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -137,12 +146,14 @@ def claim_units(articles: Sequence[Article]) -> list[Unit]:
     that read on their own (``standalone``) may stand as a fact's statement."""
     out = []
     for a in articles:
+        modality = {(f.start, f.end): f.modality for f in a.frames}
         for s in a.sentences[:MAX_SENTENCES_PER_ARTICLE]:
             t = a.text[s.start:s.end]
             n = len(t.split())
             if n < MIN_WORDS:
                 continue
-            out.append(Unit(a.id, s.start, s.end, t, sentence=standalone(a, s.start, s.end)))
+            out.append(Unit(a.id, s.start, s.end, t, sentence=standalone(a, s.start, s.end),
+                            modality=modality.get((s.start, s.end), "asserted")))
             if n >= LONG_SENTENCE_WORDS:
                 for cs, ce in _clauses(t, s.start):
                     out.append(Unit(a.id, cs, ce, a.text[cs:ce], sentence=False))
@@ -251,7 +262,8 @@ class FactAligner:
                 if aid == u.article:
                     continue
                 j = max(idx, key=lambda k: sim[i, k])
-                if sim[i, j] < self.threshold or not states(u.text, units[j].text):
+                if (sim[i, j] < self.threshold or not compatible(u, units[j])
+                        or not states(u.text, units[j].text)):
                     continue
                 # Near the threshold, ask that the match be mutual: i is also j's closest unit in
                 # i's article. Loose topical neighbours are rarely each other's best match.
@@ -307,7 +319,8 @@ class FactAligner:
             support = {i}
             score = 0.0
             for j in best(i, "").values():
-                if sim(i, j) < self.threshold or not states(u.text, units[j].text):
+                if (sim(i, j) < self.threshold or not compatible(u, units[j])
+                        or not states(u.text, units[j].text)):
                     continue
                 back = best(j, u.article, extra=i)[u.article]
                 if sim(i, j) >= self.confident or sim(j, back) - sim(j, i) < 0.02:

@@ -3,7 +3,8 @@ and the event record, per story."""
 
 from __future__ import annotations
 
-from ..model import Fact, Story, replace
+from ..group.wires import article_upstreams, upstream_count
+from ..model import Fact, Frame, Story, replace
 from ..nlp.embed import Embedder
 from ..stage import StoryStage
 from .conflicts import number_disagreements, quote_conflicts, role_conflicts, state_conflicts
@@ -73,11 +74,40 @@ def _in_conflict(fact: Fact, conflicts) -> bool:
     return False
 
 
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _within(items, span) -> list:
+    return [x for x in items if x.article == span.article and span.start <= x.start
+            and x.end <= span.end]
+
+
+def fact_frame(fact: Fact, story: Story, by_id: dict) -> Frame | None:
+    """The frame of a fact's statement (its sentence's parse), with the figures, places and
+    normalised dates the statement gives."""
+    own = next((sp for sp in fact.support if sp.text == fact.statement), fact.support[0])
+    art = by_id.get(own.article)
+    if art is None:
+        return None
+    frame = next((f for f in art.frames if f.start == own.start and f.end == own.end), None)
+    if frame is None:
+        frame = Frame(own.article, own.start, own.end)
+    figures = tuple(dict.fromkeys(
+        f"{n.value:g} {n.subject}".strip() if isinstance(n.value, float) else
+        f"{n.value} {n.subject}".strip() for n in _within(story.numbers, own) if not n.implicit))
+    places = tuple(dict.fromkeys(m.text for m in _within(art.mentions, own)
+                                 if m.label in PLACE_LABELS))
+    times = tuple(dict.fromkeys(t.value for t in _within(story.times, own)
+                                if t.value[:1].isdigit()))  # dates, not "PRESENT_REF"
+    return replace(frame, figures=figures, places=places, times=times)
+
+
 class CrossChecker(StoryStage):
     """Facts with their independent-source counts, conflicts, timeline and event record."""
 
     name = "crosscheck"
-    needs = frozenset({"stories", "source_groups", "entities", "story_numbers", "claims"})
+    needs = frozenset({"stories", "source_groups", "entities", "story_numbers", "story_times",
+                       "claims", "frames"})
     adds = frozenset({"facts", "conflicts", "updates", "timeline", "event"})
 
     def __init__(self, embedder: Embedder | None = None, nli=None, nli_threshold: float = 0.8):
@@ -129,6 +159,10 @@ class CrossChecker(StoryStage):
             conflicts += nli_conflicts(facts, self.nli, self.nli_threshold)
         facts = [without_opposed(f, conflicts, group_of) for f in facts]
         facts = [replace(f, status="conflict") if _in_conflict(f, conflicts) else f for f in facts]
+        upstream = article_upstreams(arts)
+        by_id = {a.id: a for a in arts}
+        facts = [replace(f, upstream_sources=upstream_count(f.support, upstream, group_of),
+                         frame=fact_frame(f, story, by_id)) for f in facts]
         facts.sort(key=lambda f: (-f.independent_sources, -len(f.support),
                                   [(sp.article, sp.start) for sp in f.support]))
         timeline = build_timeline(arts, story.times, facts)

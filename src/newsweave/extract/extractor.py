@@ -13,6 +13,7 @@ from ..nlp.models import SPACY_MODEL, extraction_model
 from ..stage import ArticleStage
 from .claims import role_claims, state_claims
 from .entities import mentions_from_doc
+from .frames import article_frames
 from .numbers import NumberExtractor, implicit_candidates
 from .quotes import QuoteFinder
 
@@ -26,7 +27,7 @@ class Extractor(ArticleStage):
 
     name = "extract"
     needs = frozenset({"text", "sentences"})
-    adds = frozenset({"mentions", "quotes", "numbers", "claims"})
+    adds = frozenset({"mentions", "quotes", "numbers", "claims", "frames"})
 
     def __init__(self, model: str = SPACY_MODEL, batch_size: int = 32, memoised: bool = True):
         self.model = model
@@ -85,8 +86,9 @@ class Extractor(ArticleStage):
             for q in self.quotes.find(doc)))
         claims = attempt("claim", lambda: state_claims(doc, article.id)
                          + role_claims(article.text, article.id))
+        frames = attempt("frame", lambda: article_frames(doc, article.sentences, article.id))
         return replace(article, mentions=mentions, numbers=numbers, quotes=quotes, claims=claims,
-                       warnings=article.warnings + tuple(warnings))
+                       frames=frames, warnings=article.warnings + tuple(warnings))
 
 
 def keep_implicit(numbers: Sequence[NumberMention], counted: set[str]) -> list[NumberMention]:

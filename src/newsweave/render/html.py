@@ -27,6 +27,17 @@ Linker = Callable[[str], str] | None
 
 
 @cache
+
+def _sources_cell(fact) -> str:
+    """Independent sources, with the outlets they come from when fewer ("3 · 2 outlets")."""
+    cell = str(int(fact.independent_sources))
+    if fact.upstream_sources is not None and fact.upstream_sources < fact.independent_sources:
+        n = int(fact.upstream_sources)
+        cell += f' <span class="muted">· {n} outlet{"s" if n != 1 else ""}</span>'
+    if fact.frame is not None and fact.frame.modality != "asserted":
+        cell += f' <span class="muted">{esc(fact.frame.modality)}</span>'
+    return cell
+
 def asset(name: str) -> str:
     """A shipped asset (``story.css``, ``story.js``) as text."""
     return resources.files("newsweave.render").joinpath("templates", name).read_text("utf-8")
@@ -225,7 +236,7 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
     if story.facts:
         h.append('<h2 id="facts">Facts</h2><table><tr><th>status</th><th>sources</th>'
                  "<th>statement</th></tr>")
-        h += [f'<tr><td>{esc(f.status)}</td><td class="num">{int(f.independent_sources)}</td>'
+        h += [f'<tr><td>{esc(f.status)}</td><td class="num">{_sources_cell(f)}</td>'
               f"<td>{esc(f.statement)}{cite_links(f.support)}</td></tr>" for f in story.facts]
         h.append("</table>")
     if story.quotes:

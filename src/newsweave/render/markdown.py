@@ -5,6 +5,18 @@ from __future__ import annotations
 from ..model import Report, Story
 
 
+def fact_sources(fact) -> str:
+    """"consensus, 3 independent, 2 outlets; alleged": status, source counts, and the modality
+    when the statement is not stated outright."""
+    out = f"{fact.status}, {fact.independent_sources} independent"
+    if fact.upstream_sources is not None:
+        n = fact.upstream_sources
+        out += f", {n} outlet{'s' if n != 1 else ''}"
+    if fact.frame is not None and fact.frame.modality != "asserted":
+        out += f"; {fact.frame.modality}"
+    return out
+
+
 def _md(text: str) -> str:
     """Escape Markdown control characters and flatten newlines."""
     text = " ".join(str(text).split())
@@ -48,8 +60,7 @@ def _story(story: Story, out: list[str]) -> None:
     if story.facts:
         out.append("### Facts\n")
         for f in story.facts:
-            out.append(f"- ({f.status}, {f.independent_sources} independent) {_md(f.statement)}"
-                       f"{_cite(f.support)}")
+            out.append(f"- ({fact_sources(f)}) {_md(f.statement)}{_cite(f.support)}")
         out.append("")
     if story.timeline:
         out.append("### Timeline\n")
