@@ -108,3 +108,28 @@ def test_upstream_sources_count_outlets_agencies_and_copies_once():
     relayed = [Span("times", 0, 1, "Five died, Reuters reported."),
                Span("blog", 0, 1, "Five died, Reuters reported.")]
     assert upstream_count(relayed, up, {}) == 1
+
+
+def test_frames_list_coordinated_claims(frame):
+    f = frame("The company said the manager was unharmed and had spent the day helping crews.")
+    assert f.conjuncts == ("had spent the day helping crews",)
+
+
+def test_a_support_must_state_each_coordinated_claim():
+    from newsweave.crosscheck import facts as F
+    from newsweave.nlp import split_sentences
+
+    both = "The port said the manager was unharmed and had spent the night helping the crews."
+    texts = [both,
+             "The manager escaped unharmed and spent the night helping crews, the port said.",
+             "The manager was unharmed, the port said on Tuesday evening."]
+    conj = {0: ("had spent the night helping the crews",),
+            1: ("spent the night helping crews",), 2: ()}
+    arts = [Article(id=f"a{i}", input=f"a{i}", text=t, sentences=split_sentences(t),
+                    frames=(Frame(f"a{i}", 0, len(t), conjuncts=conj[i]),))
+            for i, t in enumerate(texts)]
+    facts = F.FactAligner().align(arts, {a.id: i for i, a in enumerate(arts)})
+    for f in facts:
+        if f.statement in (texts[0], texts[1]):  # two claims: a2 states only the first
+            assert "a2" not in {sp.article for sp in f.support}, f
+    assert any({"a0", "a1"} <= {sp.article for sp in f.support} for f in facts)

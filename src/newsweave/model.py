@@ -231,6 +231,9 @@ class Frame:
     polarity: Polarity = "positive"
     modality: Modality = "asserted"
     attribution: str | None = None
+    # further claims the sentence coordinates with its predicate ("... was unharmed and had
+    # spent the afternoon helping ..."): the text of each conjoined predicate's clause
+    conjuncts: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     times: tuple[str, ...] = ()

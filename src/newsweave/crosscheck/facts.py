@@ -63,12 +63,39 @@ class Unit:
     # how firmly the sentence states its claim (extract/frames.py); None for a clause, whose
     # modality its sentence's parse does not give
     modality: str | None = None
+    # for each further claim the sentence coordinates ("... and had spent the afternoon ..."),
+    # the word stems only that claim has: a support must share one with each
+    parts: tuple[frozenset[str], ...] = ()
+
+
+def _stems(words) -> set[str]:
+    """Crude stems (the first four letters) so that "called"/"calling" or "injured"/"injuries"
+    meet."""
+    return {w[:4] for w in words}
+
+
+def parts_of(text: str, conjuncts) -> tuple[frozenset[str], ...]:
+    """The stems each conjoined clause of ``text`` has and the rest of the sentence lacks."""
+    out = []
+    for c in conjuncts:
+        rest = text.replace(c, " ")
+        own = _stems(content_words(c)) - _stems(content_words(rest))
+        if own:
+            out.append(frozenset(own))
+    return tuple(out)
 
 
 def compatible(a: Unit, b: Unit) -> bool:
-    """Whether one unit may support the other on modality: "may have found" never supports
-    "found", a denial never supports the claim it denies."""
-    return a.modality is None or b.modality is None or a.modality == b.modality
+    """Whether ``b`` may support statement ``a`` beyond its wording: the same modality ("may have
+    found" never supports "found", a denial never supports the claim it denies), and something
+    of each claim ``a`` coordinates ("X was unharmed and had spent the afternoon helping" is not
+    stated by "X escaped unharmed")."""
+    if a.modality is not None and b.modality is not None and a.modality != b.modality:
+        return False
+    if a.parts:
+        theirs = _stems(content_words(b.text))
+        return all(p & theirs for p in a.parts)
+    return True
 
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -146,14 +173,16 @@ def claim_units(articles: Sequence[Article]) -> list[Unit]:
     that read on their own (``standalone``) may stand as a fact's statement."""
     out = []
     for a in articles:
-        modality = {(f.start, f.end): f.modality for f in a.frames}
+        frames = {(f.start, f.end): f for f in a.frames}
         for s in a.sentences[:MAX_SENTENCES_PER_ARTICLE]:
             t = a.text[s.start:s.end]
             n = len(t.split())
             if n < MIN_WORDS:
                 continue
+            f = frames.get((s.start, s.end))
             out.append(Unit(a.id, s.start, s.end, t, sentence=standalone(a, s.start, s.end),
-                            modality=modality.get((s.start, s.end), "asserted")))
+                            modality=f.modality if f else "asserted",
+                            parts=parts_of(t, f.conjuncts) if f else ()))
             if n >= LONG_SENTENCE_WORDS:
                 for cs, ce in _clauses(t, s.start):
                     out.append(Unit(a.id, cs, ce, a.text[cs:ce], sentence=False))

@@ -56,14 +56,24 @@ def _phrase(head) -> str:
     toks = list(head.subtree)
     if len(toks) > MAX_ARGUMENT_WORDS:
         toks = [t for t in toks if t.i <= head.i][-MAX_ARGUMENT_WORDS:]
-    while toks and toks[-1].is_punct:
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
         toks.pop()
-    while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
         toks.pop(0)
     if not toks:
         return head.text
     doc = head.doc
     return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+
+
+def _clause_text(head) -> str:
+    """The whole clause a predicate heads, as written (its subtree, edge punctuation off)."""
+    toks = [t for t in head.subtree]
+    while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ == "cc"):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
+        toks.pop(0)
+    return head.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)] if toks else head.text
 
 
 def _child(tok, deps) -> object | None:
@@ -154,6 +164,8 @@ def sentence_frame(doc, start: int, end: int, article: str) -> Frame | None:
         actor = by
     else:
         actor, target = subj, obj
+    conjuncts = tuple(_clause_text(c) for c in pred.children
+                      if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
     own = _modality(pred)
     return Frame(article=article, start=start, end=end,
                  predicate=pred.lemma_.lower() or None,
@@ -161,7 +173,7 @@ def sentence_frame(doc, start: int, end: int, article: str) -> Frame | None:
                  target=_phrase(target) if target is not None else None,
                  polarity=_polarity(pred),  # type: ignore[arg-type]
                  modality=(own if own != "asserted" else modality or "asserted"),  # type: ignore[arg-type]
-                 attribution=attribution)
+                 attribution=attribution, conjuncts=conjuncts)
 
 
 def article_frames(doc, sentences: Sequence[Sentence], article: str) -> tuple[Frame, ...]:
