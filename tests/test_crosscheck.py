@@ -217,3 +217,14 @@ def test_blocked_alignment_equals_the_dense_one_when_every_unit_is_a_neighbour(m
     monkeypatch.setattr(F, "BLOCK_FROM", 0)
     assert aligner.align(arts, groups) == dense
     assert any(f.independent_sources >= 2 for f in dense)
+
+
+def test_counts_of_different_places_never_conflict():
+    four = NumberMention(4, "people", "four on the ground", "a", 0, 18, "killed")
+    five = NumberMention(5, "people", "five on the ground", "b", 0, 18, "killed")
+    aboard = NumberMention(109, "people", "all 109 people on board", "b", 30, 53, "killed")
+    total = NumberMention(113, "people", "113 people", "c", 0, 10, "killed")
+    found = number_conflicts([four, aboard, total])
+    assert found == []
+    found = number_conflicts([four, five, aboard, total])
+    assert [c.topic for c in found] == ["number of people killed on the ground"]

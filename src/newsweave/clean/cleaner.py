@@ -87,6 +87,9 @@ class ArticleCleaner:
         warnings = list(raw.warnings)
         published, published_from = raw.published, ("metadata" if raw.published else None)
         title, author = raw.title, raw.author
+        if title is not None and not rules.is_headline(title):
+            warnings.append(f"title {title[:60]!r} is not a headline; read from the text instead")
+            title = None
         keep: dict[int, tuple[int, int]] = {i: (ln.start, ln.end) for i, ln in enumerate(lines)}
 
         def drop(i: int, kind: str, reason: str) -> None:
@@ -113,11 +116,19 @@ class ArticleCleaner:
                 keep[0] = (marker_end, lines[0].end)
 
         outlet = self.outlet_lines.get(raw.source or "", frozenset())
+        links_follow = False  # after "On the Net:", its link lines
         for i, ln in enumerate(lines):
             if i not in keep:
                 continue
             t = ln.text
-            if rules.is_credit(t):
+            if links_follow and rules.is_net_link(t):
+                drop(i, "boilerplate", "wire-service link list")
+                continue
+            links_follow = False
+            if rules.is_wire_trailer(t):
+                drop(i, "boilerplate", "wire-service trailer")
+                links_follow = t.lower().startswith("on the")
+            elif rules.is_credit(t):
                 drop(i, "boilerplate", "image credit")
             elif rules.is_read_link(t):
                 drop(i, "boilerplate", "related-link line")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from rapidfuzz import fuzz
 
 from ..extract.entities import fold, match_entity
+from ..extract.numbers import PLACED
 from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote, Update, UpdatePoint
 
 _LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)
@@ -31,6 +32,13 @@ _PARTITIVE = re.compile(r"^(?:\w+\s+){1,3}of\s+(?:the|his|her|their|its|whom|whi
 
 _NO_PLURAL = {"people", "police", "personnel", "staff", "injured", "dead", "wounded", "percent",
               "cattle", "crew", "militia"}
+
+
+def _where(text: str) -> str | None:
+    """The place a count is qualified by ("four on the ground", "109 on board"): counts of
+    different places are different quantities, never a conflict."""
+    low = " ".join(text.lower().split())
+    return next((p for p in PLACED if f" {p}" in f" {low}"), None)
 
 
 def _plural(noun: str) -> str:
@@ -97,7 +105,7 @@ def number_disagreements(
     death, is a conflict).
     """
     related = related or (lambda a, b: True)
-    groups: dict[tuple[str, str | None], list[NumberMention]] = defaultdict(list)
+    groups: dict[tuple[str, str | None, str | None], list[NumberMention]] = defaultdict(list)
     for n in numbers:
         if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text):
             continue  # "eleven of the injured": a part, not a rival total
@@ -106,10 +114,10 @@ def number_disagreements(
             continue  # an identifier ("No. 2", "engine . 1"), not a count
         if n.role in {"killed", "injured"} and noun in PEOPLE:
             noun = "people"
-        groups[(noun, n.role)].append(n)
+        groups[(noun, n.role, _where(n.text))].append(n)
     conflicts: list[Conflict] = []
     updates: list[Update] = []
-    for (noun, role), ns in groups.items():
+    for (noun, role, where), ns in groups.items():
         if len({n.value for n in ns}) < 2:
             continue
         clash = [(a, b) for i, a in enumerate(ns) for b in ns[i + 1:]
@@ -119,7 +127,8 @@ def number_disagreements(
         members = list({id(x): x for pair in clash for x in pair}.values())
         keep = {id(x) for x in members}
         ns = [n for n in ns if id(n) in keep or any(related(n, x) for x in members)]
-        topic = f"number of {_plural(noun)}" + (f" {role.replace('_', ' ')}" if role else "")
+        topic = (f"number of {_plural(noun)}" + (f" {role.replace('_', ' ')}" if role else "")
+                 + (f" {where}" if where else ""))
         if context is not None and published is not None and _is_update(ns, context, published):
             series = tuple(UpdatePoint(_fmt(n.value), n.text, n.article, n.start, n.end,
                                        published[n.article])

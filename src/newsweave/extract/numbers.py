@@ -80,6 +80,72 @@ def _is_date_number(tok) -> bool:
         tok.i + 2 < len(tok.doc) and tok.nbor(2).text.isdigit() and tok.nbor(1).text == ":"
 
 
+TENS = {w: v for w, v in WORDS.items() if v in (20, 30, 40, 50, 60, 70, 80, 90)}
+CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
+                  "pounds": "GBP", "francs": "FRF", "yen": "JPY"}
+CURRENCY_NAMES = {"USD": "dollars", "EUR": "euros", "GBP": "pounds", "FRF": "francs",
+                  "JPY": "yen"}
+# Where the people a number counts were: "four on the ground", "all 109 people on board". The
+# span keeps the phrase, and cross-checking compares only counts of the same place.
+PLACED = _PLACED = ("on board", "aboard", "on the ground", "on the plane", "on the flight",
+           "on the bus", "on the train", "on the ship")
+# What a toll is a count of: "the death toll rose to 257", "the toll stood at 113"
+_TOLL_NOUNS = frozenset({"toll", "tally", "count"})
+_TOLL_VERBS = frozenset({"rise", "climb", "reach", "stand", "hit", "jump", "increase", "grow",
+                         "mount", "be", "put", "top", "surpass", "exceed"})
+
+
+def _currency(tok) -> str | None:
+    """The currency a figure is in: "$20,000", "20,000 dollars"."""
+    if tok.i > 0 and tok.doc[tok.i - 1].text in CURRENCY:
+        return CURRENCY[tok.doc[tok.i - 1].text]
+    j = tok.i + 1
+    while j < len(tok.doc) and tok.doc[j].lower_ in SCALES:
+        j += 1
+    if j < len(tok.doc) and tok.doc[j].lower_ in CURRENCY_WORDS:
+        return CURRENCY_WORDS[tok.doc[j].lower_]
+    return None
+
+
+def _placed_end(tok) -> int:
+    """The end of "on the ground" / "on board" after a bare number, else the number's end."""
+    doc = tok.doc
+    for n in (3, 2, 1):
+        if tok.i + n < len(doc) and doc[tok.i + 1:tok.i + 1 + n].text.lower() in _PLACED:
+            last = doc[tok.i + n]
+            return last.idx + len(last.text)
+    return tok.idx + len(tok.text)
+
+
+def _understood_people(tok) -> tuple[str | None, str | None]:
+    """(subject, role) of a number that counts people without naming them: "four on the
+    ground", "killing four", "All 109 on board were killed", "the death toll rose to 257";
+    (None, None) when nothing says it counts people."""
+    doc = tok.doc
+    after = doc[tok.i + 1:tok.i + 4].text.lower()
+    role = _role(tok, None)
+    if tok.dep_ == "conj" and tok.head.pos_ == "NOUN":
+        # "all 109 people on board and four on the ground": the conjunct's noun
+        return tok.head.lemma_.lower(), role or _role(tok.head, tok.head)
+    if after.startswith(_PLACED):
+        return "people", role or _role(tok.head, None)
+    if role in ("killed", "injured", "missing", "arrested", "abducted", "evacuated") and \
+            tok.dep_ in ("dobj", "nsubjpass", "nsubj"):
+        return "people", role
+    # "the death toll rose to 257": the number hangs on the verb whose subject is the toll
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in _TOLL_VERBS:
+        subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.lemma_.lower() in _TOLL_NOUNS:
+            words = {t.lower_ for t in subj.subtree}
+            hurt = any(w.startswith(("injur", "wound", "hurt")) for w in words)
+            return "people", "injured" if hurt else "killed"
+    return None, None
+
+
 def _subject_noun(tok):
     """The noun a number counts: 'three drones' (nummod), 'seven of his guards' (of-pobj)."""
     if tok.dep_ in {"nummod", "quantmod", "amod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
@@ -184,6 +250,12 @@ class NumberExtractor:
             value = parse_number(tok.text)
             if value is None:
                 continue
+            first = tok  # where the figure starts: "Forty" of "Forty-four"
+            if (value < 10 and tok.i >= 2 and doc[tok.i - 1].text == "-"
+                    and doc[tok.i - 2].lower_ in TENS):
+                # "Forty-four", split by the tokenizer into Forty / - / four
+                first = doc[tok.i - 2]
+                value += WORDS[first.lower_]
             # "two-thirds" split as two / - / thirds
             if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and \
                     doc[tok.i + 2].lower_ in FRACTIONS:
@@ -219,15 +291,30 @@ class NumberExtractor:
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"percent", "%", "per"}:
                 unit, noun = "percent", doc[tok.i + 1]
+            currency = _currency(tok)
+            if noun is None and currency:
+                unit = currency
             subject = self._subject(noun, unit)
+            role = _role(tok, noun) if noun is not None or unit else None
+            understood = False
+            if not subject:
+                subject, role = _understood_people(tok)
+                understood = True
             if not subject:
                 continue
             sent = tok.sent
             s, e = _phrase_span(tok, noun, sent)
+            s = min(s, first.idx)
+            e = max(e, _placed_end(noun if noun is not None else tok))
+            if understood:
+                if tok.i > 0 and doc[tok.i - 1].lower_ == "all":
+                    s = min(s, doc[tok.i - 1].idx)
+            if currency and tok.i > 0 and doc[tok.i - 1].text in CURRENCY:
+                s = min(s, doc[tok.i - 1].idx)
             approx = any(t.lower_ in APPROX for t in doc[max(sent.start, tok.i - 2):tok.i])
             out.append(NumberMention(
                 value=_clean(value), subject=subject, text=text[s:e], article=article_id,
-                start=s, end=e, role=_role(tok, noun), unit=unit or (
+                start=s, end=e, role=role, unit=unit or (
                     "time" if noun is not None and noun.lower_ in TIME_UNITS else None),
                 approximate=approx,
             ))
@@ -238,6 +325,8 @@ class NumberExtractor:
     def _subject(noun, unit) -> str | None:
         if unit == "percent":
             return "percent"
+        if unit in CURRENCY_NAMES:
+            return CURRENCY_NAMES[unit]
         if noun is None:
             return None
         words = [c.text for c in noun.lefts if c.dep_ in {"compound", "amod"} and c.pos_ != "NUM"
