@@ -240,3 +240,38 @@ def test_gate_polnear_dev_slice(bench):
     assert ours["token_f1_avg"] >= 0.93
     assert ours["source"]["f1"] >= 0.82
     assert ours["source"]["f1"] > base["source"]["f1"] + 0.5
+
+
+@pytest.mark.parametrize("text, speaker, relayed", [
+    ("''We were unaware of what had happened,'' Maciej Kuznik told Poland's private Radio Zet.",
+     "Maciej Kuznik", "Radio Zet"),
+    ("“It is very difficult,” Anna Weber told a German television station.",
+     "Anna Weber", "German television station"),
+    ("“The bodies are badly burned,” Fabien Tillon, a police spokesman, told the Associated Press.",
+     "Fabien Tillon", "Associated Press"),
+    ("“Anyone who says it is the end is wrong,” Jean Dupont told the French newspaper Liberation.",
+     "Jean Dupont", "Liberation"),
+    ("“We will rebuild,” Mayor Ana Ruiz told reporters.", "Ana Ruiz", None),
+])
+def test_the_outlet_a_speaker_told_relays_the_words(find, text, speaker, relayed):
+    (q,) = find(text)
+    assert (q.speaker, q.reported_by) == (speaker, relayed)
+
+
+def test_times_and_stray_words_never_speak(find):
+    text = ("''You have flames behind you,'' the control tower warned.\n\n"
+            "Seconds later came Marty's chilling word: ''Too late.''")
+    quotes = find(text)
+    assert [q.speaker for q in quotes] == ["control tower", "Marty"]
+
+
+def test_someone_speaks_with_where_they_were(find):
+    (q,) = find("''It's burning badly,'' said someone in the control tower.")
+    assert q.speaker == "someone in the control tower"
+
+
+def test_a_hyphenated_title_set_off_before_a_name_resolves_to_that_name(find):
+    text = ("The pilot, Christian Marty, and the co-pilot, Jean Marcot, were at the controls. "
+            "Then the co-pilot warned: ``Watch out, the indicator!''")
+    (q,) = find(text)
+    assert q.speaker == "Jean Marcot"

@@ -34,7 +34,9 @@ ambassador envoy king queen prince princess commander gen. lt. colonel col. chan
 defence defense interior finance justice attorney ceo head deputy speaker judge candidate nominee
 manager official adviser advisor aide press coordinator special mr. mrs. ms. dr. mr mrs ms dr first
 lady founder executive sheikh ayatollah pope cardinal bishop minister-designate president-elect former
-acting rev. rev reverend reps. reps sen gov. gov""")
+acting rev. rev reverend reps. reps sen gov. gov pilot co-pilot copilot co captain navigator
+engineer controller prosecutor lawyer inspector detective sergeant officer professor coach
+doctor surgeon commissioner""")
 SYNONYMS = {"pm": "prime minister", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
             "un": "united nations", "u.n.": "united nations"}
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
@@ -240,7 +242,17 @@ class ArticleNames:
                     mods.append(lw)
                 else:
                     break
-            after = re.match(r",\s+(?:the|a|an)?\s*([^,.;\n]{2,60})", text[m.end:])
+            if not title:  # "the co-pilot, Jean Marcot": a title set off before the name
+                prior = re.search(r"(?:^|[,;:(]\s|\b(?:the|a|an)\s)([\w'’.\- ]{2,40}),\s*$",
+                                  text[max(line_start, m.start - 60):m.start], re.I)
+                if prior:
+                    pw = [re.sub(r"(?:'s|’s)$", "", fold(x)) for x in prior.group(1).split()]
+                    if pw and len(pw) <= 4 and (pw[-1] in TITLE_WORDS or all(
+                            p in TITLE_WORDS for p in pw[-1].split("-"))):
+                        title = [pw[-1]]
+                        mods.extend(x for x in pw[:-1] if x not in TITLE_WORDS)
+            after = re.match(r",\s+(?!and\b|or\b|but\b|while\b)(?:the|a|an)?\s*([^,.;\n]{2,60})",
+                             text[m.end:])
             if after:
                 aw = [fold(x) for x in after.group(1).split()]
                 i = next((i for i, x in enumerate(aw[:4]) if x in TITLE_WORDS), None)

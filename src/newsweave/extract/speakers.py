@@ -66,6 +66,28 @@ mission office ministry government agency organization organisation council comm
 campaign company group union commission court army military police embassy newspaper paper daily
 network foundation institute bank board firm administration team militia movement coalition alliance
 parliament assembly senate presidency cabinet secretariat body service station channel""")
+# The medium a speaker told ("told the Saarbruecker Zeitung paper", "told Poland's private Radio
+# Zet", "told a Polish television station"): it relayed the words.
+MEDIA_NOUNS = word_set("""
+newspaper paper daily weekly magazine radio television tv station channel network broadcaster
+agency website site outlet programme program show tabloid journal gazette""")
+SPEECH_NOUNS = word_set("""
+word words reply response answer warning remark comment plea cry message""")
+INDEFINITE = frozenset({"someone", "somebody", "anyone", "anybody", "everyone"})
+# Nouns that are never who speaks: times ("Seconds later came ..."), and function words a bad
+# parse can hand over as a subject ("The").
+_NOT_SPEAKERS = word_set("""
+second seconds minute minutes moment moments hour hours day days week weeks later time""")
+
+
+def _can_speak(h) -> bool:
+    """Whether a subject token can be a speaker at all: not a time word ("Seconds later came
+    ...") nor a bare article a bad parse made the subject."""
+    if h.lower_ in ("the", "a", "an"):
+        return False  # (other determiners speak: "Some said ...", "Those who ...")
+    return h.lower_ not in _NOT_SPEAKERS  # (not the DATE label: "the daily wrote" has it)
+
+
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "it": "ORG",
             "they": "ANY", "i": None, "we": None, "you": None}
 # Tokens between a quote and its reporting verb; further away it was mostly another clause's verb
@@ -288,7 +310,7 @@ class SpeakerContext:
             pobj = next((t for t in tail if t.dep_ == "pobj"), None)
             return (named[0] if named else pobj) or (doc[v.i + 2] if v.i + 2 < len(doc) else None)
         for c in v.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and not inq[c.i]:
+            if c.dep_ in ("nsubj", "nsubjpass") and not inq[c.i] and _can_speak(c):
                 return c
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
         if agent is not None:  # '"Hillblazers" by the campaign'
@@ -340,6 +362,12 @@ class SpeakerContext:
         """Resolve the subject token ``h`` to a named speaker (span: the mention itself)."""
         names, doc = self.names, self.doc
         s, e = self._np(h)
+        if h.i + 2 < len(doc) and doc[h.i + 1].text == "-" and doc[h.i + 2].is_alpha \
+                and doc[h.i + 1].idx == h.idx + len(h.text):
+            e = max(e, doc[h.i + 2].idx + len(doc[h.i + 2].text))  # "co" of "co-pilot"
+            h_words = fold(self.text[h.idx:e])
+        else:
+            h_words = None
 
         def named(key: int, span=(s, e)) -> Attribution:
             return Attribution(names.canonical(key), span[0], span[1], key, names.kind[key])
@@ -369,9 +397,15 @@ class SpeakerContext:
             owner = self._owner(h, attrs, n)
             if owner:
                 return same_span(owner)
+        if low in SPEECH_NOUNS:  # "came Marty's chilling word:", "the words were from X:"
+            owner = self._speech_owner(h)
+            if owner is not None:
+                return same_span(self._name(owner, attrs, n))
         span = doc.char_span(s, e, alignment_mode="expand")
         words = [re.sub(r"(?:'s|’s)$", "", fold(t.text)) for t in (span if span is not None else [h])
-                 if t.pos_ != "DET" and not t.is_punct and t.text not in ("'s", "’s")]
+                 if t.pos_ != "DET" and not t.is_punct and t.text not in ("'s", "’s", "-")]
+        if h_words:  # "co-pilot" as one word
+            words = [w for w in words if w not in h_words.split("-")] + [h_words]
         titled = any(w in TITLE_WORDS or all(x in TITLE_WORDS for x in w.split("-")) for w in words)
         key = None
         if low in ORG_NOUNS and not (titled and fold(h.text) in TITLE_WORDS):
@@ -384,6 +418,12 @@ class SpeakerContext:
             return named(key)
         if h.pos_ == "PROPN":  # a name the tagger missed: its fullest form in the text
             return Attribution(self._propn_name(h, s), s, e)
+        if not _can_speak(h):
+            return Attribution()  # "Seconds later came ...", a stray "The": nobody
+        if low in INDEFINITE:  # "said someone in the control tower": who, as the text says it
+            where = next((c for c in h.children if c.dep_ == "prep" and not self.inq[c.i]), None)
+            if where is not None:
+                e = where.right_edge.idx + len(where.right_edge.text)
         return Attribution(clean_name(self.text[s:e]) or None, s, e)
 
     def _propn_name(self, h, s: int) -> str:
@@ -408,6 +448,18 @@ class SpeakerContext:
         if latest is not None:
             return Attribution(self.names.canonical(latest.key), latest.start, latest.end, latest.key, latest.kind)
         return prev
+
+    def _speech_owner(self, h):
+        """Whose words a speech noun names: its possessor ("Marty's word"), or the object of
+        "from" on its verb ("the last words were from the co-pilot")."""
+        poss = next((c for c in h.children if c.dep_ == "poss" and not self.inq[c.i]), None)
+        if poss is not None:
+            return poss
+        if h.dep_ in ("nsubj", "nsubjpass") and h.head.lemma_ in ("be", "come"):
+            frm = next((c for c in h.head.children if c.dep_ == "prep" and c.lower_ == "from"), None)
+            if frm is not None:
+                return next((c for c in frm.children if c.dep_ == "pobj"), None)
+        return None
 
     def _owner(self, h, attrs, n: int) -> Attribution | None:
         """Who issued 'the statement': its 'by' agent or possessor, the subject of the verb it is
@@ -461,10 +513,38 @@ class SpeakerContext:
         inner = self._inner_speaker(n, a, attrs, poss)
         if inner is not None:
             return inner
-        cited = self._cited(v)
+        cited = self._cited(v) or self._medium(v)
         if cited and cited != a.speaker:
             a.reported_by = a.reported_by or cited
         return a
+
+    def _medium(self, v) -> str | None:
+        """'..., X told the BBC' / 'told the French newspaper Liberation': the outlet the speaker
+        told, which relayed the words; a person or "reporters" told relays nothing."""
+        if v.lemma_.lower() != "tell":
+            return None
+        objs = [c for c in v.children if c.dep_ in ("dative", "dobj") and not self.inq[c.i]]
+        if not objs:
+            return None  # ("the French newspaper Liberation" parses as two objects)
+        toks = []
+        for obj in objs:  # each object's own phrase, not a clause hanging on it
+            mine = [t for t in obj.subtree if not self.inq[t.i]]
+            ids = {t.i for t in mine}
+            toks += [t for t in mine if t.i == obj.i or (t.head.i in ids and t.dep_ not in (
+                "relcl", "acl", "advcl", "prep"))]
+        toks.sort(key=lambda t: t.i)
+        obj = objs[0]
+        media = any(t.lower_ in MEDIA_NOUNS for t in toks)
+        names = [t for t in toks if t.pos_ == "PROPN" and t.ent_type_ not in ("NORP", "GPE", "PERSON")
+                 and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ in ("'s", "’s"))]
+        if names and (media or any(t.ent_type_ in ("ORG", "PRODUCT", "WORK_OF_ART") for t in names)):
+            first, last = names[0], names[-1]
+            return clean_name(self.text[first.idx:last.idx + len(last.text)])
+        if media and obj.lower_ in MEDIA_NOUNS:  # "a Polish television station"
+            words = [t for t in toks if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
+            if words:
+                return self.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+        return None
 
     def _inner_speaker(self, n: int, frame: Attribution, attrs, poss) -> Attribution | None:
         """'The Secretary-General condemns...' opening a spokesperson's quote: that party speaks."""
