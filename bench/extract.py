@@ -26,7 +26,8 @@ Figures (``score()``; ``run()`` adds the run's seconds):
   (raw input) mapped through the report's segments into the cleaned text; those in text gold
   calls non-body (publication metadata, caption, boilerplate, inline datelines) are left out.
   Recall: a report time overlaps it; accuracy: of those, one has gold's value (``normalized``, or
-  ``normalized_datetime``, or that datetime at coarser precision, "…T16:44" for "…T16:44:22");
+  ``normalized_datetime``, or that datetime at coarser precision, "…T16:44" for "…T16:44:22";
+  values equal up to TIMEX3 notation as bench/timebank.py compares them: "199X" = "199");
   ``time_value_recall`` is both at once.
 - ``aliases_grouped``: gold entities with two or more aliases (case folded) grouped in every
   story where two or more of their aliases are present (word-bounded in the story's text, in the
@@ -61,6 +62,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import claims  # noqa: E402  (bench/claims.py: build_input, analyze, locate)
+from timebank import same_value  # noqa: E402  (TIMEX3 notation: 199X = 199, W7 = W07)
 
 MODES = claims.MODES
 
@@ -339,7 +341,8 @@ def _time_value_ok(value: str | None, g: dict) -> bool:
     if not value:
         return False
     dt = g.get("normalized_datetime") or ""
-    return value == g["normalized"] or value == dt or ("T" in value and dt.startswith(value))
+    return (same_value(value, g["normalized"]) or value == dt
+            or ("T" in value and dt.startswith(value)))
 
 
 def _score_times(docs, stories, gold) -> dict:

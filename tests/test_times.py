@@ -79,6 +79,15 @@ def one(text: str, anchor: str | None, want: str) -> TimeExpr:
     ("The deal was signed a month ago.", MON, "a month ago", "2021-10"),
     ("Ten years ago the wall fell.", "1999-11-09", "Ten years ago", "1989"),
     ("The attack on Sunday morning also comes two days after violent clashes.", SUN, "two days after", "2021-11-05"),
+    # seconds and minutes later are how long after, not a calendar day
+    ("Four seconds later the engine failed.", MON, "Four seconds later", "PT4S"),
+    ("A minute later the plane crashed.", MON, "A minute later", "PT1M"),
+    ("The blast lasted about 90 seconds.", MON, "about 90 seconds", "PT90S"),
+    # compound durations are one expression; a day range keeps its first day and its year
+    ("The flight took 17 hours and three minutes.", MON, "17 hours and three minutes", "PT17H3M"),
+    ("a record of two hours, 54 minutes and 30 seconds", MON,
+     "two hours, 54 minutes and 30 seconds", "PT2H54M30S"),
+    ("The flight of Oct. 12-13, 1992 set a record.", MON, "Oct. 12-13, 1992", "1992-10-12"),
     # months alone, years, decades, seasons, quarters
     ("the results of the October parliamentary elections", SUN, "October", "2021-10"),
     ("The summit will be held in December.", MON, "December", "2021-12"),

@@ -48,7 +48,8 @@ DECADE_WORD = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixtie
 SEASON = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 PART_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-UNIT_CODE = {"minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y",
+CLOCK_UNITS = ("second", "minute", "hour")  # written after "T" in a duration (PT4S, PT2H)
+UNIT_CODE = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "month": "M", "year": "Y",
          "decade": "DE", "century": "CE", "quarter": "Q"}
 _STEP = {"last": -1, "past": -1, "this past": -1, "previous": -1, "preceding": -1, "before": -1,
          "next": 1, "coming": 1, "this coming": 1, "following": 1, "after": 1}
@@ -387,7 +388,7 @@ def unit_name(m: Match) -> str:
 
 def vague_duration(unit: str) -> str:
     """A duration of unknown length in ``unit`` (``PXW``, ``PTXH``)."""
-    return f"P{'T' if unit in ('hour', 'minute') else ''}X{UNIT_CODE[unit]}"
+    return f"P{'T' if unit in CLOCK_UNITS else ''}X{UNIT_CODE[unit]}"
 
 
 def r_offset(m: Match, ctx: TimeContext) -> Resolved:
@@ -403,6 +404,11 @@ def r_offset(m: Match, ctx: TimeContext) -> Resolved:
     ctx.comparison = not deictic or unit == "year"
     if unit == "year" and n == 1 and direction in ("ago", "earlier") and ctx.ref_quarter:
         return "DATE", quarter_value(ctx.ref_quarter[0] - 1, ctx.ref_quarter[1])
+    if not deictic and unit in ("second", "minute"):
+        # "four seconds later", "a minute after": how long after (an hour or more can move the
+        # calendar day, and reads as the date)
+        count = abs(n) if isinstance(n, int) else f"{abs(n):g}"
+        return "DURATION", f"PT{count}{UNIT_CODE[unit]}"
     base = ctx.anchor if deictic else ctx.ref_day
     if base is None:
         return "DATE", {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX"}.get(unit, "XXXX")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ..nlp.calendar import MONTH_NUM, WEEKDAY_NUM
 from .time_resolve import (
-    DECADE_WORD, NUMBER_WORD, ORDINAL, PART_OF_DAY, SEASON, UNIT_CODE, Match, Resolved, TimeContext,
+    CLOCK_UNITS, DECADE_WORD, NUMBER_WORD, ORDINAL, PART_OF_DAY, SEASON, UNIT_CODE, Match, Resolved, TimeContext,
     group_lower, group_text, holiday_date, iso_day, iso_week, month_of, parse_count, quarter_of,
     quarter_value, r_anaphoric, r_deictic, r_offset, r_part_of_day, r_quarter_rel, r_ref_day, r_the_year,
     r_unit_rel, r_weekday_ref, r_year_ago, r_year_end, safe_date, unit_name, vague_duration,
@@ -54,7 +54,7 @@ _NUM = (rf"(?P<num>(?i:\d+(?:\.\d+)?|{_NUM_WORD}|a\s+couple\s+of|a\s+dozen|a\s+f
         r"few|many|a\s+number\s+of|dozens\s+of|an|a))")
 _APPROX = (r"(?:(?P<approx>(?i:about|around|nearly|almost|roughly|approximately|some|more\s+than|"
            r"less\s+than|over|under|at\s+least|up\s+to))\s+)?")
-_UNITS = (r"(?P<unit>(?i:minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|"
+_UNITS = (r"(?P<unit>(?i:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries|"
           r"quarters?))(?![\w-])")
 _TZ = r"(?:\s+(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|CEST|local\s+time|\(\d{4}\s+GMT\)))?"
 _TENS = ("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
@@ -163,7 +163,7 @@ def _r_duration(m: Match, ctx: TimeContext) -> Resolved:
     if n == "X":
         return "DURATION", vague_duration(unit)
     count = str(n) if isinstance(n, int) else f"{n:g}"
-    return "DURATION", f"P{'T' if unit in ('hour', 'minute') else ''}{count}{UNIT_CODE[unit]}"
+    return "DURATION", f"P{'T' if unit in CLOCK_UNITS else ''}{count}{UNIT_CODE[unit]}"
 
 
 def _r_set(m: Match, ctx: TimeContext) -> Resolved:
@@ -301,7 +301,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:[T ](?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?)?(?![\d-])", _r_iso, "#d", "date"),
     _rule("slash", r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])",
           _r_slash, "#d", "date"),
-    _rule("month_day", rf"(?P<weekof>(?i:the\s+week\s+of)\s+)?{_MOD}\b{_MON}\s+{_DAY}(?:(?:,\s*|\s+){_YEAR})?{_POS}",
+    _rule("month_day", rf"(?P<weekof>(?i:the\s+week\s+of)\s+)?{_MOD}\b{_MON}\s+{_DAY}(?:[-–]\d{{1,2}}(?!\d))?"
+          rf"(?:(?:,\s*|\s+){_YEAR})?{_POS}",
           _r_month_day, _MOD_W + _MONTH_W, "date"),
     _rule("day_month", rf"(?:(?i:the)\s+)?\b{_DAY}\s+(?:(?i:of)\s+)?{_MON}(?![a-z])(?:,?\s+{_YEAR})?{_POS}",
           _r_month_day, "the #d", "date"),

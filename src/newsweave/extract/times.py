@@ -108,6 +108,45 @@ def _merge(cands: list[_Cand], text: str) -> list[_Cand]:
     return out
 
 
+_DURATION = re.compile(r"^P(?P<date>(?:\d+(?:\.\d+)?[YMWD])*)(?:T(?P<clock>(?:\d+(?:\.\d+)?[HMS])+))?$")
+_DURATION_ORDER = ["Y", "MO", "W", "D", "H", "TM", "S"]
+_JOINER = re.compile(r"^(?:,\s*(?:and\s+)?|\s+and\s+)$")
+
+
+def _duration_parts(value: str) -> list[tuple[str, str]] | None:
+    """'PT2H54M' -> [('H', '2'), ('TM', '54')] (minutes of the clock part are 'TM', months 'MO');
+    None for a value that is not a definite duration ('PXM', a date)."""
+    m = _DURATION.match(value)
+    if not m or value == "P":
+        return None
+    parts = [("MO" if u == "M" else u, n) for n, u in re.findall(r"(\d+(?:\.\d+)?)([YMWD])", m["date"])]
+    parts += [("TM" if u == "M" else u, n) for n, u in re.findall(r"(\d+(?:\.\d+)?)([HMS])",
+                                                                   m["clock"] or "")]
+    return parts or None
+
+
+def _join_durations(found: list[TimeExpr], text: str) -> list[TimeExpr]:
+    """'17 hours and three minutes', 'two hours, 54 minutes and 30 seconds': one duration
+    (PT17H3M), not one per unit, when each part is a smaller unit than the one before."""
+    out: list[TimeExpr] = []
+    for t in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.type == "DURATION" and t.type == "DURATION" \
+                and _JOINER.match(text[prev.end:t.start]):
+            a, b = _duration_parts(prev.value), _duration_parts(t.value)
+            if a and b and len(b) == 1 and \
+                    _DURATION_ORDER.index(b[0][0]) > _DURATION_ORDER.index(a[-1][0]):
+                parts = a + b
+                date = "".join(f"{n}{u[0]}" for u, n in parts if u in ("Y", "MO", "W", "D"))
+                clock = "".join(f"{n}{u[-1]}" for u, n in parts if u in ("H", "TM", "S"))
+                value = f"P{date}" + (f"T{clock}" if clock else "")
+                out[-1] = TimeExpr(prev.start, t.end, text[prev.start:t.end], value, "DURATION",
+                                   t.precision)
+                continue
+        out.append(t)
+    return out
+
+
 def _parse_anchor(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -156,7 +195,7 @@ class TimeTagger:
                 ctx.note(value)
             ctx.comparison = False
             out.append(TimeExpr(c.start, c.end, text[c.start:c.end], value, type_, _precision(value, type_)))
-        return out
+        return _join_durations(out, text)
 
     @staticmethod
     def _matches(text: str, exhaustive: bool = False) -> Iterator[tuple[int, Rule, Match]]:
