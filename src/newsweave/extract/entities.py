@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from ..model import Article, Entity, Mention
+from ..model import Article, Entity, Mention, replace
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 # When a cluster's mentions disagree on the label, the majority wins; ties go to the earlier one.
@@ -279,7 +279,28 @@ class EntityResolver:
             if len(by_first) == 1 and label_of[k] == "PERSON":
                 union(by_first.pop(), k)
 
-        # 5. Build entities.
+        # 5. Short and plural forms of one name: a single word that starts exactly one longer
+        #    name of capitalised words ("Continental" = "Continental Airlines", "Caldera" =
+        #    "Caldera Chemicals") and a plural of a product or organisation ("Concordes").
+        #    spaCy's small model types these unevenly, so the long form's type is not asked;
+        #    the short form must not be a person, a place or a group of people.
+        starts: dict[str, set[str]] = defaultdict(set)
+        for k in by_key:
+            if len(toks_of[k]) >= 2 and label_of[k] != "NORP" and \
+                    all(w[:1].isalpha() for w in toks_of[k]):
+                starts[toks_of[k][0]].add(k)
+        for k in by_key:
+            if len(toks_of[k]) != 1 or label_of[k] not in {"ORG", "PRODUCT", "FAC"}:
+                continue
+            tok = toks_of[k][0]
+            longer = {find(b) for b in starts.get(tok, ())}
+            if len(longer) == 1:
+                union(longer.pop(), k)
+            elif tok.endswith("s") and len(tok) > 4 and tok[:-1] in by_key \
+                    and label_of[tok[:-1]] in {"ORG", "PRODUCT", "FAC"}:
+                union(tok[:-1], k)
+
+        # 6. Build entities.
         clusters: dict[str, list[Mention]] = defaultdict(list)
         for k, ms in by_key.items():
             clusters[find(k)].extend(ms)
@@ -300,6 +321,51 @@ class EntityResolver:
             for m in ms:
                 index[(m.article, m.start, m.end)] = eid
         return tuple(entities), index
+
+
+def bare_surnames(mentions: Sequence[Mention], texts: dict[str, str]) -> list[Mention]:
+    """Mentions of a person by surname alone that the tagger missed ("Tillon said" after "Fabien
+    Tillon"): each capitalised occurrence, outside every other mention, of the last word of a
+    full name that only one person in the story has."""
+    full: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "PERSON" and len(words) >= 2:
+            last = _POSSESSIVE.sub("", words[-1]).strip(".,;:")
+            if len(last) >= 3 and last[0].isupper() and last[1:].islower() and last.isalpha():
+                full[last].add(fold(" ".join(words[:-1])))
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        taken[m.article].append((m.start, m.end))
+    out = []
+    for last, firsts in full.items():
+        if len(firsts) != 1 or fold(last) in STOP:
+            continue
+        pattern = re.compile(rf"\b{re.escape(last)}\b")
+        for aid, text in texts.items():
+            for hit in pattern.finditer(text):
+                s, e = hit.span()
+                if not any(a < e and s < b for a, b in taken[aid]):
+                    out.append(Mention(aid, s, e, last, "PERSON"))
+    return out
+
+
+def datelined_places(entities: Sequence[Entity], articles: Sequence[Article]) -> tuple[Entity, ...]:
+    """Entities named as a dateline's place ("PORT ALDANE -", "GONESSE, France _") are places
+    (GPE), whatever type the tagger gave a mention ("Port Aldane" as a facility)."""
+    places = set()
+    for a in articles:
+        if a.dateline:
+            for part in a.dateline.split(","):
+                if part.strip():
+                    places.add(" ".join(name_tokens(part)))
+    out = []
+    for e in entities:
+        if e.type in ("FAC", "ORG", "PERSON", "LOC") and any(
+                " ".join(name_tokens(x)) in places for x in (e.name, *e.aliases)):
+            e = replace(e, type="GPE")
+        out.append(e)
+    return tuple(out)
 
 
 def _canonical(forms: Counter, label: str) -> str:

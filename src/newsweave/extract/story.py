@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..model import Entity, Quote, Story, replace
 from ..stage import StoryStage
-from .entities import EntityResolver, match_entity
+from .entities import EntityResolver, bare_surnames, datelined_places, match_entity
 from .extractor import keep_implicit
 
 
@@ -21,7 +21,10 @@ class StoryExtraction(StoryStage):
 
     def process_story(self, story: Story, arts) -> Story:
         mentions = [m for a in arts for m in a.mentions]
-        entities, _index = self.resolver.resolve(mentions, {a.id: a.text for a in arts})
+        texts = {a.id: a.text for a in arts}
+        mentions += bare_surnames(mentions, texts)
+        entities, _index = self.resolver.resolve(mentions, texts)
+        entities = datelined_places(entities, arts)
         quotes = []
         for a in arts:
             for q in a.quotes:
