@@ -347,6 +347,22 @@ def test_ingest_through_the_api_is_idempotent(site, evil):
     assert r.json()["added"] == [] and len(r.json()["unchanged"]) == 2
 
 
+def test_an_ingest_that_adds_nothing_is_422_with_its_problems(site, evil):
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/jsonl"}
+    for body in (b"", b"{not json\n", b'{"id": "e1", "text": ""}\n'):
+        r = site["client"].post("/api/ingest", content=body, headers=auth, timeout=600)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["added"] == [] and r.json()["problems"], r.text
+    # partial success stays 200 and lists what failed
+    mixed = (b'{"id": "ok-1", "text": "The ferry resumed service on Monday after repairs."}\n'
+             b"{broken\n")
+    r = site["client"].post("/api/ingest", content=mixed, headers=auth, timeout=600)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["added"]) == 1 and r.json()["problems"]
+    spec = site["client"].get("/openapi.json").json()
+    assert "422" in spec["paths"]["/api/ingest"]["post"]["responses"]
+
+
 # --- load: a fast slice of bench/load.py (the full run and its figures: bench/RESULTS.md) --------
 
 def test_load_slice(site):

@@ -122,7 +122,11 @@ INGEST_BODY = {"required": True, "content": {
 
 @router.post("/ingest", summary="Add articles (needs the bearer token)",
              openapi_extra={"requestBody": INGEST_BODY, "security": [{"bearer": []}]},
-             responses={200: {"description": "what was added, as `newsweave ingest` reports it"},
+             responses={200: {"description": "what was added, as `newsweave ingest` reports it; "
+                                     "inputs that failed are listed in `problems`"},
+                        422: {"description": "nothing was added: every input failed (empty "
+                                             "body, malformed JSONL, no text); the same body, "
+                                             "with the reasons in `problems`"},
                         401: {"description": "no token sent"},
                         403: {"description": "wrong token, or writes disabled"},
                         413: {"description": "body over web.max_upload_bytes"},
@@ -152,4 +156,7 @@ async def ingest_upload(request: Request):
         if not taken:
             raise HTTPException(400, "no files in the upload (multipart field 'files')")
         result = await run_in_threadpool(web.ingest, folder)
+    if not (result["added"] or result["unchanged"] or result["versions"]):
+        # every input failed (empty, not JSON, no text...): nothing was stored
+        return _json(result, status=422)
     return _json(result)
