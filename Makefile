@@ -21,9 +21,7 @@ $(STAMP): requirements.lock requirements-model.txt pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p out
-	$(VENV)/bin/newsweave analyze examples/cluster --format json -o out/report.json
-	$(VENV)/bin/newsweave analyze examples/cluster --format html -o out/report.html
-	$(VENV)/bin/newsweave analyze examples/cluster --format md -o out/report.md
+	$(VENV)/bin/newsweave analyze examples/cluster -o out/report.json -o out/report.html -o out/report.md
 	@echo "wrote out/report.json, out/report.html, out/report.md"
 
 # Fast suite: the import contract (pyproject.toml [tool.importlinter]), then everything but tests

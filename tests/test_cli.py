@@ -59,6 +59,33 @@ def test_formats(tmp_path, fmt):
         assert text.startswith("# newsweave report")
 
 
+def test_one_run_writes_several_formats(tmp_path):
+    outs = [tmp_path / "r.json", tmp_path / "r.html", tmp_path / "r.md"]
+    args = ["analyze", str(EXAMPLES), "-q"]
+    for o in outs:
+        args += ["-o", str(o)]
+    assert main(args) == 0
+    validate_report(json.loads(outs[0].read_text("utf-8")))
+    assert outs[1].read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert outs[2].read_text("utf-8").startswith("# newsweave report")
+    # one name and a list of formats: NAME.FMT each
+    assert main(["analyze", str(EXAMPLES), "-q", "--format", "json,md", "-o",
+                 str(tmp_path / "base")]) == 0
+    assert (tmp_path / "base.json").exists() and (tmp_path / "base.md").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["--format", "json,md"],                        # several formats to standard output
+    ["-o", "r.txt", "-o", "r.json"],                # an extension that names no format
+    ["--format", "json,pdf", "-o", "r"],            # an unknown format in the list
+])
+def test_format_mixes_that_say_nothing_exit_2_before_the_run(tmp_path, args):
+    out = _run("analyze", str(EXAMPLES), *[str(tmp_path / a) if a.startswith("r") else a
+                                            for a in args])
+    assert out.returncode == 2 and "newsweave:" in out.stderr
+    assert "inputs ->" not in out.stderr  # refused before any analysis
+
+
 def test_stdin(tmp_path):
     rec = json.dumps({"id": "s1", "text": "A story read from standard input, long enough to count."})
     out = _run("analyze", "-", stdin=rec + "\n")

@@ -33,6 +33,7 @@ exit codes: 0 success (problems with some inputs are listed in the report), 1 no
 
 examples:
   newsweave analyze examples/cluster -o out/report.json
+  newsweave analyze examples/cluster -o out/report.json -o out/report.html   # one run, two formats
   newsweave analyze a.html b.txt feed.jsonl --format html -o brief.html
   cat feed.jsonl | newsweave analyze - --format md
   newsweave schema > report-v1.schema.json
@@ -59,10 +60,13 @@ def _parser() -> argparse.ArgumentParser:
                     "JSONL records: id, text or html, and optional url, source, published, title.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
     a.add_argument("paths", nargs="+", metavar="PATH", help="input files, folders, or '-'")
-    a.add_argument("-f", "--format", choices=["json", "md", "html"], default="json",
-                   help="report format (default: json)")
-    a.add_argument("-o", "--output", metavar="FILE",
-                   help="write the report here (default: standard output)")
+    a.add_argument("-f", "--format", default=None, metavar="FMT[,FMT...]",
+                   help="report format: json, md or html, or several separated by commas "
+                        "with -o (default: from each -o file's extension, else json)")
+    a.add_argument("-o", "--output", metavar="FILE", action="append",
+                   help="write the report here (default: standard output); repeat it to write "
+                        "several formats from one run, each by its extension: "
+                        "-o out/report.json -o out/report.html")
     a.add_argument("--config", metavar="FILE", help="YAML settings laid over the shipped defaults")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
     _run_options(a)
@@ -171,11 +175,49 @@ class _Progress:
             self.bar.stop()
 
 
+FORMATS = ("json", "md", "html")
+_EXTENSIONS = {".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def report_targets(outputs: list[str] | None, formats: str | None) -> list[tuple[Path | None, str]]:
+    """Where each report goes and in which format: ``-o`` files by their extension (or the one
+    ``--format``), one ``-o`` name without an extension and several formats as NAME.FMT each,
+    no ``-o``: one format to standard output. Raises ConfigError on a mix that says nothing."""
+    from .errors import ConfigError
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()] if formats else []
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"unknown format {bad[0]!r}; use json, md or html (comma-separated)")
+    if not outputs:
+        if len(wanted) > 1:
+            raise ConfigError("several formats need -o: -o out/report.json -o out/report.html, "
+                             "or -o out/report --format json,html")
+        return [(None, wanted[0] if wanted else "json")]
+    if len(outputs) == 1 and len(wanted) > 1:
+        base = Path(outputs[0])
+        return [(base.with_name(base.name + "." + f) if base.suffix.lower() not in _EXTENSIONS
+                 else base.with_suffix("." + f), f) for f in wanted]
+    out = []
+    for o in outputs:
+        fmt = _EXTENSIONS.get(Path(o).suffix.lower())
+        if fmt is None:
+            if len(wanted) != 1:
+                raise ConfigError(f"cannot tell the format of {o!r}: name it .json, .md or .html, "
+                                 "or give one --format")
+            fmt = wanted[0]
+        elif len(wanted) == 1 and len(outputs) == 1:
+            fmt = wanted[0]  # --format wins over the extension, as before
+        out.append((Path(o), fmt))
+    return out
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from .config import load_config
     from .pipeline import Pipeline
     from .render import render
 
+    targets = report_targets(args.output, args.format)  # a bad -o/--format fails before the run
     config = load_config(args.config)
     progress = _Progress(not args.quiet)
     try:
@@ -183,18 +225,20 @@ def _analyze(args: argparse.Namespace) -> int:
             report = Pipeline(config=config, executor=executor).run(args.paths, progress=progress)
     finally:
         progress.close()
-    text = render(report, args.format)
-    if args.output:
-        out = Path(args.output)
+    written = []
+    for out, fmt in targets:
+        text = render(report, fmt)
+        if out is None:
+            sys.stdout.write(text)
+            continue
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        written.append(str(out))
     input_problems = sum(1 for p in report.problems if p.kind != "warning")
     if not args.quiet:
         print(f"newsweave: {report.inputs} inputs -> {len(report.articles)} articles, "
               f"{input_problems} problems, {len(report.stories)} stories"
-              + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
+              + (f"; wrote {', '.join(written)}" if written else ""), file=sys.stderr)
     return EXIT_OK if report.articles else EXIT_NO_INPUT
 
 
