@@ -119,6 +119,19 @@ def test_wire_link_list_is_boilerplate_with_its_links():
     assert "Investigators will meet again" in art.text
 
 
+@pytest.mark.parametrize("text, source", [
+    ("Source: Harbor Times\n\nA blast shook the quay on Tuesday, killing two workers.", "Harbor Times"),
+    ("A blast shook the quay on Tuesday, killing two workers.\n\nSource: Northgate Wire", "Northgate Wire"),
+    ("A blast shook the quay.\n\nSource: the company said it was fine.", None),
+])
+def test_a_source_line_at_the_top_or_end_names_the_outlet(text, source):
+    art = ArticleCleaner().clean(RawDocument(id="x", input="x", text=text))
+    assert art.source == source
+    assert ("Source:" in art.text) is (source is None)
+    given = ArticleCleaner().clean(RawDocument(id="x", input="x", text=text, source="Metadata Co"))
+    assert given.source == "Metadata Co"  # metadata wins over the line
+
+
 @pytest.mark.parametrize("title, kept", [
     ("&HT;", False), ("WASHINGTON, August 11 (Xinhua) --", False), ("By Ann Lee", False),
     ("Concorde investigation continues", True), ("BRITAIN RULES CONCORDE UNFIT TO FLY", True),

@@ -143,6 +143,13 @@ def test_identifiers_are_not_counts():
     ("The plane had been in service for 24 years.", "It had flown for 26 years.", False),
     ("The minister was not hurt.", "The minister was hurt.", False),
     ("Nobody was hurt in the blast.", "No one was hurt, police said.", True),
+    # a quote is stated only by a span that holds its words, not by another quote of the speaker
+    ('"Port Aldane\'s grief is the whole country\'s grief," Brandt said.',
+     'Brandt said, "The city will get whatever it needs from every ministry."', False),
+    ('"Port Aldane\'s grief is the whole country\'s grief," Brandt said.',
+     "Port Aldane's grief, Brandt said, is the whole country's grief.", True),
+    ("``We want to know who touched what,'' Okafor said.", "''We want to know who touched what "
+     "and when,'' the fire chief said.", True),
 ])
 def test_a_support_states_every_figure_and_the_polarity(statement, other, ok):
     assert states(statement, other) is ok

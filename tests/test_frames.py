@@ -81,6 +81,9 @@ def test_credits_and_relayed_agencies():
     b = Article(id="y", input="y", text="BEIJING, May 3 (Xinhua) -- The fire spread fast.")
     assert article_credit(b) == "Xinhua"
     assert article_credit(Article(id="z", input="z", text="The fire spread fast.")) is None
+    # a bracket in a dateline is a credit even for an agency not listed
+    n = Article(id="n", input="n", text="x", removed=(Removed("PORT ALDANE (Northgate) — ", "dateline"),))
+    assert article_credit(n) == "Northgate"
     assert sentence_credit("Five died, Reuters reported.") == "Reuters"
     assert sentence_credit("seven were hurt, as reported by AP.") == "Associated Press"
     assert sentence_credit("The AP style guide says so.") is None

@@ -347,3 +347,11 @@ def test_citation_never_takes_the_other_side_of_a_conflict():
     assert "b2" in without  # the words alone would cite the other side...
     cited = {sp.article for sp in citer.cite([cand], arts, conflicts=[conflict])[0]}
     assert cited == {"b1", "b3"}  # ...the conflict keeps it out
+
+
+def test_outlet_labels_of_a_dispute_are_not_counted_as_words():
+    from newsweave.model import SummarySentence
+    from newsweave.summarize.disputes import dispute_words
+
+    s = SummarySentence("Reports differ on X: a [Harbor Times, Coastline Post] / b [Valley Courier].", ())
+    assert dispute_words(s) == 7

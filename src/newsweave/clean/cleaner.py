@@ -86,7 +86,7 @@ class ArticleCleaner:
         removed: list[Removed] = []
         warnings = list(raw.warnings)
         published, published_from = raw.published, ("metadata" if raw.published else None)
-        title, author = raw.title, raw.author
+        title, author, source = raw.title, raw.author, raw.source
         if title is not None and not rules.is_headline(title):
             warnings.append(f"title {title[:60]!r} is not a headline; read from the text instead")
             title = None
@@ -116,6 +116,13 @@ class ArticleCleaner:
                 keep[0] = (marker_end, lines[0].end)
 
         outlet = self.outlet_lines.get(raw.source or "", frozenset())
+        # "Source: Harbor Times" as the first or last line: the outlet, when no metadata gave one
+        edge = [i for i in (min(keep, default=None), max(keep, default=None)) if i is not None]
+        for i in dict.fromkeys(edge):
+            name = rules.source_line(lines[i].text)
+            if name:
+                source = source or name
+                drop(i, "metadata", "source line")
         links_follow = False  # after "On the Net:", its link lines
         for i, ln in enumerate(lines):
             if i not in keep:
@@ -177,7 +184,7 @@ class ArticleCleaner:
             )
         removed.sort(key=lambda r: (r.raw_start if r.raw_start is not None else -1))
         return Article(
-            id=raw.id, input=raw.input, text=clean_text, source=raw.source, url=raw.url,
+            id=raw.id, input=raw.input, text=clean_text, source=source, url=raw.url,
             title=title, published=published, published_from=published_from, dateline=dateline,
             author=author, removed=tuple(removed), segments=segments,
             content_hash=hashlib.sha1(clean_text.encode("utf-8")).hexdigest(),

@@ -195,3 +195,14 @@ def is_headline(line: str) -> bool:
         return False
     return not (words(t) <= 10 and re.match(r"^(?:[Bb]y|[Ww]ritten\s+by|[Rr]eporting\s+by)\s+"
                                               r"[A-Z]", t))
+
+
+# The outlet named on a line of its own at the top or the end of a text file: "Source: Harbor
+# Times", "Publisher: Northgate Wire".
+SOURCE_LINE = re.compile(r"^(?i:source|outlet|publisher|publication)\s*[:：]\s*"
+                         r"(?P<name>[A-Z][\w.&'’-]*(?:\s+(?:of|the|de|[A-Z&][\w.&'’-]*)){0,6})\s*$")
+
+
+def source_line(line: str) -> str | None:
+    m = SOURCE_LINE.match(line.strip())
+    return m.group("name").strip() if m else None

@@ -66,13 +66,13 @@ def credit_name(text: str) -> str | None:
 
 def article_credit(article: Article) -> str | None:
     """The agency whose copy the whole article carries: the credit in its dateline (kept in
-    ``removed``) or at the start of its text."""
+    ``removed``; any bracketed name there, "PORT ALDANE (Northgate) —") or a listed agency's
+    credit at the start of its text."""
     for r in article.removed:
         if r.kind == "dateline":
             for m in _BRACKETED.finditer(r.text):
-                name = credit_name(m.group(1))
-                if name:
-                    return name
+                # a dateline's bracket is a credit even for an agency not listed here
+                return credit_name(m.group(1)) or " ".join(m.group(1).split())
     m = _LEAD_CREDIT.match(article.text[:120])
     return credit_name(m.group(1)) if m else None
 

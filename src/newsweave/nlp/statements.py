@@ -49,12 +49,31 @@ def negated(text: str) -> bool:
     return _NEGATION.search(text) is not None
 
 
+# Quoted words in the conventions wires use: curly, straight, ``...'' (NYT), ''...'' (AP).
+_QUOTED = re.compile(r"“([^”]{8,})”|\"([^\"]{8,})\"|``(.{8,}?)''|''(.{8,}?)''|‘([^’]{8,})’(?!\w)")
+MIN_QUOTED_WORDS = 3
+
+
+def quoted_words(text: str) -> set[str]:
+    """The content words ``text`` puts in quotation marks (someone's own words)."""
+    out: set[str] = set()
+    for m in _QUOTED.finditer(text):
+        out |= content_words(next(g for g in m.groups() if g))
+    return out
+
+
 def states(statement: str, other: str) -> bool:
     """Whether ``other`` can support ``statement``: it gives each figure the statement counts
     with (a unit that gives other figures, or none, states another claim or disputes this one),
-    and it is negated exactly when the statement is."""
-    return (count_figures(statement) <= count_figures(other)
-            and negated(statement) == negated(other))
+    it is negated exactly when the statement is, and where the statement quotes someone it
+    holds at least half of the quoted words (another quote of the same person is not this one)."""
+    if not (count_figures(statement) <= count_figures(other)
+            and negated(statement) == negated(other)):
+        return False
+    quoted = quoted_words(statement)
+    if len(quoted) >= MIN_QUOTED_WORDS:
+        return len(quoted & content_words(other)) * 2 >= len(quoted)
+    return True
 
 
 # --- how closely one sentence restates another ---------------------------------------------

@@ -6,6 +6,7 @@ side says, with its articles, instead of being smoothed into one version.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import Article, Conflict, Span, SummarySentence
@@ -16,6 +17,16 @@ MAX_QUOTED_WORDS = 8
 MAX_QUOTES = 4
 MAX_SIDES = 4
 LOPSIDED = 3
+
+
+_LABELS = re.compile(r"\s*\[[^\[\]\n]{1,120}\]")
+
+
+def dispute_words(sentence: SummarySentence) -> int:
+    """A dispute sentence's length in the word budget: its words less the bracketed outlet labels
+    ("[Harbor Times, Coastline Post]"), which are citations, as the numbered ones are elsewhere;
+    outlets with long names must not crowd the dispute out of the summary."""
+    return len(_LABELS.sub("", sentence.text).split())
 
 
 def label(article: Article) -> str:

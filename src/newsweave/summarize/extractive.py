@@ -29,7 +29,7 @@ from .candidates import Candidate, all_candidates
 from ..nlp.statements import states
 from .cite import Citer, Sides
 from .concepts import bigrams, content_tokens, document_frequency, word_count
-from .disputes import conflict_sentence, touches
+from .disputes import conflict_sentence, dispute_words, touches
 from .ordering import reading_order
 from .select import greedy, ilp
 
@@ -310,7 +310,7 @@ class Summarizer:
         extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, facts, sides),
                                                    by_id, group_of)
                             if rendered[k] is not None) for c in cands]
-        extra_lengths = [word_count(r.text) if r else 0 for r in rendered.values()]
+        extra_lengths = [dispute_words(r) if r else 0 for r in rendered.values()]
         extra_values = self._dispute_values(conflicts, arts, sets, weights, bonus)
         chosen_idx = self.choose(cands, sets, weights, bonus, [c.words for c in cands], words,
                                  extras, extra_lengths, extra_values, facts,
@@ -324,7 +324,9 @@ class Summarizer:
             [cands[j] for j in chosen_idx], arts, [(sources[j], values[j]) for j in chosen_idx])]
         while True:
             out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts, group_of)
-            if sum(word_count(s.text) for s in out) <= words or len(chosen_idx) <= 1:
+            disputes = {id(r) for r in rendered.values() if r is not None}
+            if sum(dispute_words(s) if id(s) in disputes else word_count(s.text)
+                   for s in out) <= words or len(chosen_idx) <= 1:
                 return out
             # a dispute found through a citation overran the budget: drop the least valuable
             chosen_idx.remove(min(chosen_idx, key=lambda j: values[j]))
