@@ -55,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
         "analyze", help="turn articles into a report",
         description="Analyze articles and write a report. PATH may be a file, a folder (read "
                     "recursively) or '-' for JSONL records on stdin.\n\n"
-                    "Text files: an optional leading ' date YYYY-MM-DD' marker, a headline line "
-                    "and a timestamp line ('November 7, 2021 at 12:27 pm') are read as metadata.\n"
+                    "Text files: an optional leading ' date YYYY-MM-DD' marker, a headline line, "
+                    "a timestamp line ('November 7, 2021 at 12:27 pm') and a 'Source: Outlet' "
+                    "line at the top or end are read as metadata.\n"
                     "JSONL records: id, text or html, and optional url, source, published, title.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
     a.add_argument("paths", nargs="+", metavar="PATH", help="input files, folders, or '-'")
