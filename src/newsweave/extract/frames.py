@@ -62,8 +62,8 @@ def _phrase(head) -> str:
         toks.pop(0)
     if not toks:
         return head.text
-    doc = head.doc
-    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+    # a Span's text, not a slice of doc.text: spaCy rebuilds Doc.text on every access
+    return head.doc[toks[0].i:toks[-1].i + 1].text
 
 
 def _clause_text(head) -> str:
@@ -73,7 +73,7 @@ def _clause_text(head) -> str:
         toks.pop()
     while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
         toks.pop(0)
-    return head.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)] if toks else head.text
+    return head.doc[toks[0].i:toks[-1].i + 1].text if toks else head.text
 
 
 def _child(tok, deps) -> object | None:
