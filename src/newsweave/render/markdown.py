@@ -1,8 +1,9 @@
-"""The report as Markdown: a brief per story, then sources and problems."""
+"""The report as Markdown: a brief per story, its citations numbered ([1], [2]) against the
+story's list of sources (outlet, date, title, id, copies), then all articles and problems."""
 
 from __future__ import annotations
 
-from ..model import Report, Story
+from ..model import Article, Report, Story
 
 
 def fact_sources(fact) -> str:
@@ -25,15 +26,44 @@ def _md(text: str) -> str:
     return text
 
 
-def _cite(spans) -> str:
-    ids = []
+def _cite(spans, number: dict[str, int]) -> str:
+    """' [1][3]': each cited article once, by its number in the story's sources list."""
+    ids: list[str] = []
     for sp in spans:
         if sp.article not in ids:
             ids.append(sp.article)
-    return " " + "".join(f"[{_md(i)}]" for i in ids) if ids else ""
+    ids.sort(key=lambda i: (number.get(i, len(number) + 1), i))
+    return " " + "".join(_ref(i, number) for i in ids) if ids else ""
 
 
-def _story(story: Story, out: list[str]) -> None:
+def _ref(article: str, number: dict[str, int]) -> str:
+    return f"[{number[article]}]" if article in number else f"[{_md(article)}]"
+
+
+def _sources(story: Story, number: dict[str, int], articles: dict[str, Article] | None,
+             out: list[str]) -> None:
+    """The numbered sources of a story: outlet, date, title and id, and which copy each is."""
+    group = {aid: k for k, g in enumerate(story.source_groups) for aid in g}
+    copies = {k: g for k, g in enumerate(story.source_groups) if len(g) > 1}
+    out.append("### Sources\n")
+    for aid, n in number.items():
+        a = (articles or {}).get(aid)
+        parts = [_md(a.source) if a is not None and a.source else "outlet not given"]
+        if a is not None and a.published:
+            parts.append(a.published[:10])
+        if a is not None and a.title:
+            parts.append(f"“{_md(a.title)}”")
+        parts.append(f"`{aid}`")
+        k = group.get(aid)
+        if k in copies:
+            others = ", ".join(f"[{number[o]}]" for o in copies[k] if o != aid and o in number)
+            parts.append(f"same text as {others}: one source")
+        out.append(f"{n}. " + " · ".join(parts))
+    out.append("")
+
+
+def _story(story: Story, out: list[str], articles: dict[str, Article] | None = None) -> None:
+    number = {aid: n for n, aid in enumerate(story.articles, 1)}
     out.append(f"## {_md(story.title)}\n")
     out.append(f"Story `{story.id}` · {len(story.articles)} articles"
                + (f" · {len(story.source_groups)} independent sources" if story.source_groups else "")
@@ -41,31 +71,31 @@ def _story(story: Story, out: list[str]) -> None:
     if story.summary:
         out.append("### Summary\n")
         for s in story.summary:
-            out.append(f"- {_md(s.text)}{_cite(s.citations)}")
+            out.append(f"- {_md(s.text)}{_cite(s.citations, number)}")
         out.append("")
     if story.conflicts:
         out.append("### Where sources disagree\n")
         for c in story.conflicts:
             out.append(f"- **{_md(c.topic)}**" + (f": {_md(c.note)}" if c.note else ""))
             for cl in c.claims:
-                out.append(f"  - {_md(cl.value)}: “{_md(cl.text)}” [{_md(cl.article)}]")
+                out.append(f"  - {_md(cl.value)}: “{_md(cl.text)}” {_ref(cl.article, number)}")
         out.append("")
     if story.updates:
         out.append("### Figures that changed\n")
         for u in story.updates:
-            steps = " → ".join(f"{_md(p.value)} ({_md((p.published or '')[:10])}) [{_md(p.article)}]"
+            steps = " → ".join(f"{_md(p.value)} ({_md((p.published or '')[:10])}) {_ref(p.article, number)}"
                                for p in u.series)
             out.append(f"- **{_md(u.what)}**: {steps}")
         out.append("")
     if story.facts:
         out.append("### Facts\n")
         for f in story.facts:
-            out.append(f"- ({fact_sources(f)}) {_md(f.statement)}{_cite(f.support)}")
+            out.append(f"- ({fact_sources(f)}) {_md(f.statement)}{_cite(f.support, number)}")
         out.append("")
     if story.timeline:
         out.append("### Timeline\n")
         for t in story.timeline:
-            out.append(f"- **{t.date}** {_md(t.text)}{_cite(t.citations)}")
+            out.append(f"- **{t.date}** {_md(t.text)}{_cite(t.citations, number)}")
         out.append("")
     if story.quotes:
         out.append("### Quotes\n")
@@ -73,7 +103,7 @@ def _story(story: Story, out: list[str]) -> None:
             who = q.speaker or "unattributed"
             if q.reported_by:
                 who += f" (via {q.reported_by})"
-            out.append(f"- “{_md(q.text)}” — {_md(who)} [{_md(q.article)}]")
+            out.append(f"- “{_md(q.text)}” — {_md(who)} {_ref(q.article, number)}")
         out.append("")
     if story.entities:
         out.append("### Entities\n")
@@ -85,9 +115,11 @@ def _story(story: Story, out: list[str]) -> None:
     if story.reuse:
         out.append("### Copied text\n")
         for r in story.reuse:
-            out.append(f"- {_md(r.articles[0])} ↔ {_md(r.articles[1])}: {r.kind}, "
+            out.append(f"- {_ref(r.articles[0], number)} ↔ {_ref(r.articles[1], number)}: {r.kind}, "
                        f"{r.share:.0%} of the shorter article")
         out.append("")
+    if number:
+        _sources(story, number, articles, out)
 
 
 def story_markdown(story: Story) -> str:
@@ -101,8 +133,9 @@ def render_markdown(report: Report) -> str:
     out = ["# newsweave report\n",
            f"{len(report.articles)} articles, {len(report.stories)} stories, "
            f"{len(report.problems)} problems.\n"]
+    by_id = {a.id: a for a in report.articles}
     for story in report.stories:
-        _story(story, out)
+        _story(story, out, by_id)
     out.append("## Sources\n")
     out.append("| id | outlet | published | title |\n|---|---|---|---|")
     for a in report.articles:
