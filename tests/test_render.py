@@ -40,10 +40,10 @@ def test_markdown_citations_are_numbers_with_a_sources_list(example_report):
     summary = md.split("### Summary", 1)[1].split("###", 1)[0]
     assert re.search(r"\[\d\]", summary) and "harbor-times]" not in summary
     sources = md.split("### Sources", 1)[1].split("## Sources", 1)[0]
-    lines = [ln for ln in sources.splitlines() if re.match(r"\d+\. ", ln)]
+    lines = [ln for ln in sources.splitlines() if re.match(r"- \[\d+\] ", ln)]
     assert len(lines) == len(story.articles)
     by_id = {a.id: a for a in example_report.articles}
     for n, aid in enumerate(story.articles, 1):
-        line = next(ln for ln in lines if ln.startswith(f"{n}. "))
-        assert f"`{aid}`" in line and (by_id[aid].source or "outlet not given") in line
+        line = next(ln for ln in lines if ln.startswith(f"- [{n}] "))
+        assert aid.replace("_", "\\_") in line and (by_id[aid].source or "outlet not given") in line
     assert "same text as" in sources  # the copy pair is shown as one source

@@ -53,12 +53,12 @@ def _sources(story: Story, number: dict[str, int], articles: dict[str, Article] 
             parts.append(a.published[:10])
         if a is not None and a.title:
             parts.append(f"“{_md(a.title)}”")
-        parts.append(f"`{aid}`")
+        parts.append(f"id {_md(aid)}")
         k = group.get(aid)
         if k in copies:
             others = ", ".join(f"[{number[o]}]" for o in copies[k] if o != aid and o in number)
             parts.append(f"same text as {others}: one source")
-        out.append(f"{n}. " + " · ".join(parts))
+        out.append(f"- [{n}] " + " · ".join(parts))
     out.append("")
 
 
