@@ -78,26 +78,40 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 def _within(items, span) -> list:
-    return [x for x in items if x.article == span.article and span.start <= x.start
-            and x.end <= span.end]
+    return [x for x in items if span.start <= x.start and x.end <= span.end]
 
 
-def fact_frame(fact: Fact, story: Story, by_id: dict) -> Frame | None:
+class _FrameIndex:
+    """A story's numbers, dates and sentence frames by article, so that each fact's frame looks
+    only at its own article's items (a story of 1,000 articles has tens of thousands of facts)."""
+
+    def __init__(self, story: Story, arts):
+        self.numbers: dict[str, list] = {}
+        self.times: dict[str, list] = {}
+        for n in story.numbers:
+            self.numbers.setdefault(n.article, []).append(n)
+        for t in story.times:
+            self.times.setdefault(t.article, []).append(t)
+        self.arts = {a.id: a for a in arts}
+        self.frames = {(f.article, f.start, f.end): f for a in arts for f in a.frames}
+
+
+def fact_frame(fact: Fact, index: _FrameIndex) -> Frame | None:
     """The frame of a fact's statement (its sentence's parse), with the figures, places and
     normalised dates the statement gives."""
     own = next((sp for sp in fact.support if sp.text == fact.statement), fact.support[0])
-    art = by_id.get(own.article)
+    art = index.arts.get(own.article)
     if art is None:
         return None
-    frame = next((f for f in art.frames if f.start == own.start and f.end == own.end), None)
-    if frame is None:
-        frame = Frame(own.article, own.start, own.end)
+    frame = index.frames.get((own.article, own.start, own.end)) or Frame(own.article, own.start,
+                                                                            own.end)
     figures = tuple(dict.fromkeys(
         f"{n.value:g} {n.subject}".strip() if isinstance(n.value, float) else
-        f"{n.value} {n.subject}".strip() for n in _within(story.numbers, own) if not n.implicit))
+        f"{n.value} {n.subject}".strip()
+        for n in _within(index.numbers.get(own.article, ()), own) if not n.implicit))
     places = tuple(dict.fromkeys(m.text for m in _within(art.mentions, own)
                                  if m.label in PLACE_LABELS))
-    times = tuple(dict.fromkeys(t.value for t in _within(story.times, own)
+    times = tuple(dict.fromkeys(t.value for t in _within(index.times.get(own.article, ()), own)
                                 if t.value[:1].isdigit()))  # dates, not "PRESENT_REF"
     return replace(frame, figures=figures, places=places, times=times)
 
@@ -160,9 +174,9 @@ class CrossChecker(StoryStage):
         facts = [without_opposed(f, conflicts, group_of) for f in facts]
         facts = [replace(f, status="conflict") if _in_conflict(f, conflicts) else f for f in facts]
         upstream = article_upstreams(arts)
-        by_id = {a.id: a for a in arts}
+        index = _FrameIndex(story, arts)
         facts = [replace(f, upstream_sources=upstream_count(f.support, upstream, group_of),
-                         frame=fact_frame(f, story, by_id)) for f in facts]
+                         frame=fact_frame(f, index)) for f in facts]
         facts.sort(key=lambda f: (-f.independent_sources, -len(f.support),
                                   [(sp.article, sp.start) for sp in f.support]))
         timeline = build_timeline(arts, story.times, facts)
