@@ -41,3 +41,24 @@ def test_counts_in_their_phrasings(counts, text, expected):
 def test_a_count_with_its_place_keeps_the_place(counts):
     found = counts("The crash killed all 109 people on board.")
     assert (109, "people", "all 109 people on board", "killed") in found
+
+
+@pytest.mark.parametrize("text, value, subject", [
+    ("Investigators said one or two of the truck's axles broke.", 2, "axle"),  # a range's far end
+    ("The choir took 12- to 19-year-old singers.", 12, None),  # a suspended hyphen
+    ("The fire reached a small mining town of 8,000 in the hills.", 8000, "people"),
+    ("The crossing took about two and one-half hours.", 2.5, "hour"),
+    ("The crossing took two and a half hours.", 2.5, "hour"),
+    ("There was a half-minute of silence.", 0.5, "minute"),
+    ("One valve burst and another failed twice.", 2, "times"),
+    ("The talks came a day after the vote.", 1, "day"),
+    ("Repairs could take a year.", 1, "year"),
+    ("A minute later the lights went out.", 1, "minute"),
+])
+def test_counts_said_without_a_numeral(counts, text, value, subject):
+    found = counts(text)
+    assert any(v == value and (subject is None or s == subject) for v, s, _t, _r in found), found
+
+
+def test_a_day_of_mourning_is_not_a_length(counts):
+    assert not [f for f in counts("Friday was a day of mourning in the town.") if f[1] == "day"]

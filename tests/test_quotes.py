@@ -271,3 +271,50 @@ def test_a_hyphenated_title_set_off_before_a_name_resolves_to_that_name(find):
             "Then the co-pilot warned: ``Watch out, the indicator!''")
     (q,) = find(text)
     assert q.speaker == "Jean Marcot"
+
+
+# --- partial quotes and documents (#20) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, quote, speaker", [
+    # the reporting clause right after the quote, its subject with a long apposition
+    ("Over the phone it sounded as if ''the roof had come down,'' the owner's elder brother, "
+     "Tomas, recalled on Monday.", "the roof had come down", "Tomas"),
+    # "according to X" covers its sentence, however far from the quoted words
+    ("The new valves were fitted to ``cut the pressure'' in a burst pipe, according to Lena "
+     "Marsh, the head of safety at the water board.", "cut the pressure", "Lena Marsh"),
+    # a quoted clause deep under the reporting verb
+    ("The critic, Paul Ferrand, said a close reading of the minutes led him to the view that "
+     "``it was the wrong vote'' but an honest one.", "it was the wrong vote", "Paul Ferrand"),
+])
+def test_partial_quotes_with_a_far_reporting_clause(find, text, quote, speaker):
+    q = only(find(text))
+    assert (q.text, q.speaker, q.partial) == (quote, speaker, True)
+
+
+def test_quoted_modifier_is_still_a_scare_quote(find):
+    text = ("The critic Paul Ferrand said that the scheme had lent the small firms of the old "
+            "district a veneer of credibility, giving rise to \"rent a white face\" businesses.")
+    assert find(text) == []
+
+
+def test_report_goes_to_who_issued_it(find):
+    text = ("The 80-page report by the Maritime Safety Board was published on Thursday.\n\n"
+            "''The crew could not have seen the leak,'' the report said.\n\n"
+            "After the leak, the pumps failed, the report said, followed by a fire. "
+            "''The ship can neither turn nor stop.'' Then the engine stopped.")
+    quotes = find(text)
+    assert [q.speaker for q in quotes] == ["Maritime Safety Board"] * 2
+
+
+def test_verb_right_before_the_comma_in_a_long_sentence(find):
+    text = ("Moments later, the ship's engineer said the second pump had failed and the captain "
+            "ordered, ``Abandon the engine room.''")
+    assert only(find(text)).cue == "ordered"
+
+
+def test_name_before_the_colon_speaks(find):
+    text = ("The captain, Ines Vidal, had sailed for years.\n\n"
+            "The last recorded words were from the mate, Jonas Berg: ``Negative. We are "
+            "turning . . . No.''")
+    assert only(find(text)).speaker == "Jonas Berg"

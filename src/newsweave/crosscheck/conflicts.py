@@ -23,7 +23,7 @@ from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote
 
 _LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)
 _UPPER_BOUND = re.compile(r"\b(?:at\s+most|up\s+to|fewer\s+than|less\s+than|no\s+more\s+than)\b", re.I)
-SKIP_UNITS = {"percent", "time", "fraction"}
+SKIP_UNITS = {"percent", "time", "fraction", "times"}
 PEOPLE = {"people", "person", "injured", "wounded", "dead", "civilian", "resident", "victim",
           "individual", "casualty"}
 _WORDLIKE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")

@@ -49,6 +49,8 @@ _MONTHS = frozenset(MONTH_NUM)
 def parse_number(text: str) -> float | None:
     """'seven' -> 7, '1,200' -> 1200, '41' -> 41, 'two-thirds' -> 0.667, '490m' -> 490e6."""
     t = text.lower().strip().replace("–", "-")
+    if t.endswith("-") and t[:-1].isdigit():
+        t = t[:-1]  # "12- to 19-year-old": a suspended hyphen
     if _NUM.match(t):
         return float(t.replace(",", ""))
     m = re.match(r"^(\d+(?:\.\d+)?)(m|bn|k)$", t)
@@ -78,6 +80,31 @@ def _is_date_number(tok) -> bool:
         return True
     return tok.i + 1 < len(tok.doc) and tok.nbor(1).text in {":", "."} and \
         tok.i + 2 < len(tok.doc) and tok.nbor(2).text.isdigit() and tok.nbor(1).text == ":"
+
+
+# "failed twice", "up to twice the speed": how many times
+MULTIPLES = {"twice": 2, "thrice": 3}
+# Places counted by their people: "a town of 20,000", "a city of 2 million"
+_POPULATED = frozenset({"town", "city", "village", "community", "population", "suburb", "nation",
+                        "country", "island", "state", "province", "region", "district"})
+# What follows an unnumbered time unit that makes it a length: "a day after", "an hour before",
+# "a minute later", "a year ago", "a day's pause"; or what comes before: "for a week",
+# "within a month", "could take a year".
+_SPAN_AFTER = frozenset({"after", "before", "later", "earlier", "ago", "'s", "’s"})
+_SPAN_BEFORE = frozenset({"for", "within", "take", "takes", "took", "taking", "taken", "last",
+                          "lasted", "lasts", "spent", "spend"})
+
+
+def _range_partner(tok):
+    """The other end of "one or two tires", "12- to 19-year-old", "three or four of them"."""
+    doc = tok.doc
+    if tok.dep_ == "conj" and (tok.head.like_num or tok.head.lower_ in WORDS) and tok.head.i < tok.i:
+        return tok.head
+    j = tok.i + 1
+    if j + 1 < len(doc) and doc[j].lower_ in {"or", "to"} and (
+            doc[j + 1].like_num or doc[j + 1].lower_ in WORDS):
+        return doc[j + 1]
+    return None
 
 
 TENS = {w: v for w, v in WORDS.items() if v in (20, 30, 40, 50, 60, 70, 80, 90)}
@@ -238,7 +265,11 @@ class NumberExtractor:
         for tok in doc:
             if tok.i in used:
                 continue
-            if not (tok.like_num or tok.lower_ in WORDS or re.match(r"^\w+-(?:thirds?|quarters?|half|fifths?)$", tok.lower_)):
+            if tok.lower_ in MULTIPLES:
+                out.append(NumberMention(MULTIPLES[tok.lower_], "times", tok.text, article_id,
+                                         tok.idx, tok.idx + len(tok.text), None, "times"))
+                continue
+            if not (tok.like_num or tok.lower_ in WORDS or re.match(r"^\d+-$", tok.text) or re.match(r"^\w+-(?:thirds?|quarters?|half|fifths?)$", tok.lower_)):
                 continue
             if tok.lower_ in {"one"} and tok.dep_ in {"nsubj", "dobj", "pobj"} and not any(
                     c.dep_ == "prep" for c in tok.children):
@@ -275,7 +306,24 @@ class NumberExtractor:
                 value *= SCALES[doc[j].lower_]
                 used.add(j)
                 j += 1
+            # "three and one-half hours", "two and a half years"
+            k = tok.i + 1
+            if k + 1 < len(doc) and doc[k].lower_ == "and" and (
+                    doc[k + 1].lower_ in {"a", "one"} and k + 2 < len(doc) and (
+                        doc[k + 2].lower_ == "half" or (doc[k + 2].text == "-" and k + 3 < len(doc)
+                                                        and doc[k + 3].lower_ == "half"))):
+                value += 0.5
+                used.update(range(k, k + 4 if doc[k + 2].text == "-" else k + 3))
             noun = _subject_noun(tok)
+            partner = _range_partner(tok) if noun is None else None
+            if partner is not None:  # "one or two of the tires": the other end's noun
+                noun = _subject_noun(partner)
+            place = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else None
+            if place is not None and place.lower_ in _POPULATED:
+                # "a working-class town of 20,000": its people
+                s0, e0 = place.idx, tok.idx + len(tok.text)
+                out.append(NumberMention(_clean(value), "people", text[s0:e0], article_id, s0, e0))
+                continue
             unit = None
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if noun is None and nxt is not None and nxt.lower_ in CASUALTY_WORDS:
@@ -335,16 +383,32 @@ class NumberExtractor:
 
     @staticmethod
     def _indefinite_time_spans(doc, article_id, taken) -> list[NumberMention]:
-        """'for about a month', 'nearly a month': a durations stated with 'a'/'an'."""
+        """Lengths of time stated with 'a'/'an': 'for about a month', 'a day after the crash',
+        'an hour before', 'could take a year', 'a half-minute' (0.5)."""
         text = doc.text
         out = []
         for tok in doc:
-            if tok.lower_ in {"a", "an"} and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in TIME_UNITS \
-                    and tok.i > 0 and doc[tok.i - 1].lower_ in APPROX:
-                s, e = doc[tok.i - 1].idx, doc[tok.i + 1].idx + len(doc[tok.i + 1])
-                if (s, e) not in taken:
-                    out.append(NumberMention(1, doc[tok.i + 1].lemma_.lower(), text[s:e],
-                                             article_id, s, e, None, "time", approximate=True))
+            if tok.lower_ not in {"a", "an"} or tok.i + 1 >= len(doc):
+                continue
+            k, value = tok.i + 1, 1.0
+            if doc[k].lower_ == "half" and k + 2 < len(doc) and doc[k + 1].text == "-":
+                k, value = k + 2, 0.5  # "a half-minute"
+            elif doc[k].lower_ == "half" and k + 1 < len(doc) and doc[k + 1].lower_ in TIME_UNITS:
+                k, value = k + 1, 0.5  # "a half hour"
+            unit = doc[k]
+            if unit.lower_ not in TIME_UNITS or unit.tag_ != "NN":
+                continue
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            nxt = doc[k + 1] if k + 1 < len(doc) else None
+            approx = prev is not None and prev.lower_ in APPROX
+            if not (approx or value == 0.5 or (nxt is not None and nxt.lower_ in _SPAN_AFTER)
+                    or (prev is not None and prev.lower_ in _SPAN_BEFORE)):
+                continue  # "a day of mourning", "a year of turmoil": not a length of time
+            s = prev.idx if approx else tok.idx
+            e = unit.idx + len(unit.text)
+            if (s, e) not in taken:
+                out.append(NumberMention(_clean(value), unit.lemma_.lower(), text[s:e],
+                                         article_id, s, e, None, "time", approximate=approx))
         return out
 
 

@@ -88,6 +88,13 @@ def _can_speak(h) -> bool:
     return h.lower_ not in _NOT_SPEAKERS  # (not the DATE label: "the daily wrote" has it)
 
 
+def _named(h) -> bool:
+    """A name, or a noun with a name in apposition ("the owner's brother, Tomas"): someone who
+    can speak, unlike "a book written with ..." where a verb also hangs on a noun."""
+    return h.ent_type_ in ("PERSON", "ORG") or any(
+        c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG") for c in h.children)
+
+
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "it": "ORG",
             "they": "ANY", "i": None, "we": None, "you": None}
 # Tokens between a quote and its reporting verb; further away it was mostly another clause's verb
@@ -238,10 +245,11 @@ class SpeakerContext:
         best, best_score = None, None
         verbs = [k for k, t in enumerate(before) if t.pos_ == "VERB"]
         # Any verb introduces the quote after a colon ("swiped at Ryan in tweets:") or right before
-        # its comma ("blurted out,", "The email began,").
+        # its comma ("blurted out,", "The email began,"; in a long sentence only when it governs
+        # the quote: "..., and the pilot ordered, ``Engine fire procedure.''").
         colon = bool(before) and (before[-1].text == ":" or (
             before[-1].text == "," and bool(verbs) and self._gap(before, verbs[-1] + 1, len(before)) <= 1
-            and len(before) <= 12))
+            and (len(before) <= 12 or self._linked(before[verbs[-1]], ts, te))))
         for k, t in enumerate(before):
             linked = self._linked(t, ts, te)
             if self._is_cue(t, linked):
@@ -260,9 +268,17 @@ class SpeakerContext:
                 linked = self._linked(t, ts, te)
                 score = self._gap(after, 0, k) + (0 if linked else 1)
                 subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
-                if linked and subj is not None and first is not None and subj.left_edge.i == first.i:
-                    score = 1  # the subject opens the clause, however long its apposition
-                if partial and not linked and score > 3:
+                if subj is None and t.dep_ == "acl" and t.head.i < t.i and _named(t.head):
+                    subj = t.head  # '"...," the owner's brother, Tomas, recalled' (a modifier)
+                if subj is not None and first is not None and subj.left_edge.i == first.i and (
+                        linked or partial):
+                    # the subject opens the clause, however long its apposition: '"...,"
+                    # Brooking's sister, Natalie, recalled' (a partial quote's verb is seldom
+                    # its parse head)
+                    score = 1
+                elif partial and t.lower_ == "according":
+                    score = min(score, MAX_CUE_DISTANCE)  # "according to X" covers its sentence
+                if partial and not linked and score > 3 and t.lower_ != "according":
                     continue
             elif not ends_sentence and self._bare_verb(after, k):
                 score = self._gap(after, 0, k) + 2  # '"Go register," Trump implored.'
@@ -277,13 +293,25 @@ class SpeakerContext:
             name = [t for t in span if t.is_alpha] if span is not None else []
             if name:
                 return None, name[-1]
-        if best is None:  # a partial quote deep in a clause: climb to the nearest reporting verb
+        root = self.doc[ts:te].root
+        if best is None or (best_score > MAX_CUE_DISTANCE and root.pos_ in ("VERB", "AUX")
+                             and root.dep_ not in ("amod", "compound", "nmod")
+                             and not (te < len(self.doc) and self.doc[te].pos_ == "NOUN")):
+            # a partial quote deep in a clause: climb to the nearest reporting verb (past a far
+            # cue only for a quoted clause, "led him to the conclusion that ``it was wrong''",
+            # not a quoted noun phrase or modifier, '"rent a white face" businesses', which is
+            # more often a scare quote)
             a, b = self._line_of(p.open_at)
-            anc = next((x for x in self.doc[ts:te].root.ancestors if not self.inq[x.i] and self._is_cue(x)), None)
+            anc = next((x for x in root.ancestors if not self.inq[x.i] and self._is_cue(x)), None)
             if anc is not None and a <= anc.idx < b:
                 best, best_score = anc, 0
         if best is not None and best_score <= MAX_CUE_DISTANCE:
-            return best, self._subject(best)
+            subj = self._subject(best)
+            if (subj is None or not _can_speak(subj)) and before and before[-1].text == ":" and len(before) > 1 and \
+                    before[-2].ent_type_ == "PERSON":
+                # "The last recorded words were from the co-pilot, Jean Marcot: ``...''"
+                subj = before[-2]
+            return best, subj
         if colon:  # "Meghan McCain, Twitter: "...""
             name = next((t for t in before if t.ent_type_ in ("PERSON", "ORG")), None)
             if name is not None:
@@ -315,6 +343,9 @@ class SpeakerContext:
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
         if agent is not None:  # '"Hillblazers" by the campaign'
             return next((x for x in agent.children if x.dep_ == "pobj"), None)
+        if v.dep_ == "acl" and _named(v.head) and v.head.i < v.i and \
+                not inq[v.head.i] and _can_speak(v.head) and self._after_quote(v.head.left_edge.i):
+            return v.head  # '"...," the owner's elder brother, Tomas, recalled' parsed as a modifier
         k = v.i - 1
         while k > 0 and doc[k].is_space:
             k -= 1
@@ -343,6 +374,13 @@ class SpeakerContext:
                 if t.ent_type_ in NAME_LABELS or t.lower_ in PRONOUNS or t.pos_ == "PROPN":
                     return t
         return None
+
+    def _after_quote(self, i: int) -> bool:
+        """Whether token ``i`` comes right after a closing quote (punctuation between)."""
+        j = i - 1
+        while j >= 0 and not self.inq[j] and (self.doc[j].is_punct or self.doc[j].is_space):
+            j -= 1
+        return j >= 0 and self.inq[j]
 
     def _np(self, h) -> tuple[int, int]:
         """Character span of the subject's noun phrase up to its head, or of the name it is in."""
@@ -467,6 +505,19 @@ class SpeakerContext:
         for t in h.subtree:
             if t.i != h.i and (t.dep_ == "poss" or (t.dep_ == "pobj" and t.head.lower_ == "by")):
                 return self._name(t, attrs, n)
+        # "The 75-page report by France's Accident and Inquiry Office ... the report said": an
+        # earlier mention of the same document that names who issued it
+        for t in self.doc[:h.i]:
+            if t.lemma_ != h.lemma_ or self.inq[t.i]:
+                continue
+            issuers = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "by"
+                       for g in c.children if g.dep_ == "pobj"]
+            issuers += [c for c in t.children if c.dep_ == "poss"]
+            for c in issuers:
+                if c.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+                    found = self._name(c, attrs, n)
+                    if found.speaker:
+                        return found
         verbs = [h.head] if h.dep_ == "dobj" else []  # "Kukura placed a sign ... that read"
         for t in reversed(self.doc[max(0, h.i - 150):h.i]):
             if t.lower_ in DOC_NOUNS and not self.inq[t.i]:
@@ -614,7 +665,36 @@ class SpeakerContext:
             q = attrs[k]
             if q is not None and q.speaker:
                 return Attribution(q.speaker, q.start, q.end, q.key, q.kind, None, q.reported_by)
-        if self.text[a:p.open_at].strip():
+        before = self.text[a:p.open_at].rstrip()
+        if before and before[-1] in ".!?":
+            # '..., the report said, followed by problems. ''The plane can neither ...'' ': a quote
+            # opening a sentence after one whose reporting verb has a subject
+            said = self._sentence_cue(n)
+            if said is not None:
+                return said
+        if before:
             return None  # quoted words inside a sentence without a reporting verb: no guess
         m = self.names.latest(p.open_at, {"ORG"}, prev_line[0]) or self.names.latest(p.open_at, {"PERSON"}, prev_line[0])
         return Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
+
+    def _sentence_cue(self, n: int) -> Attribution | None:
+        """The speaker of the reporting verb of the sentence just before quote ``n`` (in its
+        paragraph, outside quotes), if that verb has a subject."""
+        ts = self.spans[n][0]
+        a, _ = self._line_of(self.pieces[n].open_at)
+        j = ts - 1
+        while j >= 0 and (self.doc[j].is_space or self.doc[j].is_punct) and not self.inq[j]:
+            j -= 1
+        if j < 0 or self.inq[j] or self.doc[j].idx < a:
+            return None
+        sent = self.doc[j].sent
+        for t in sent:
+            if t.idx < a or self.inq[t.i] or not self._is_cue(t):
+                continue
+            subj = next((c for c in t.children if c.dep_ == "nsubj" and not self.inq[c.i]), None)
+            if subj is not None:
+                found = self._name(subj, [None] * n, n)
+                if found.speaker:
+                    found.cue = t.text
+                    return found
+        return None

@@ -15,6 +15,7 @@ Conventions, calibrated on TimeBank/AQUAINT (TempEval-3) and the seed gold; re-r
 
 - A bare weekday or month is the latest one on or before the anchor: news reports the past. It
   is the next one when its clause looks ahead ("will", "plans to", "is scheduled", "as soon as").
+  A month that ends a period ("through September", "until May") is this year's.
 - A day and month without a year: the next one after a future cue, the last one after a past
   verb ("was arrested on March 12"), else the nearer, counting the future 1.25 times as far
   ("the Jan. 14 deadline" said on 5 January is this January's).
@@ -162,6 +163,9 @@ def parse_count(word: str) -> float | str:
     return NUMBER_WORD.get(w, "X")
 
 
+_UNTIL = re.compile(r"\b(?:through|thru|until|till|til)\s+$", re.I)
+
+
 # --- the resolution context ------------------------------------------------------------------
 
 class TimeContext:
@@ -234,6 +238,10 @@ class TimeContext:
             y = a.year - (mon >= a.month)
         elif rel == "this":
             y = a.year
+        elif _UNTIL.search(self.text, max(0, start - 12), start):
+            # "suspended flights through September" (said in August): an end point, so this
+            # year's, or next year's when the clause looks ahead past this month
+            y = a.year + (mon < a.month and self.future(start))
         elif self.future(start):  # "elections will be held in December": the next one
             y = a.year + (mon < a.month)
         else:  # "in October": the latest October up to this month
