@@ -5,6 +5,8 @@
     python bench/cluster.py --wcl
     python bench/cluster.py --tune          # threshold sweep on DUC 2004 Task 2 (the dev set)
     python bench/cluster.py --fast          # the CI gate slice
+    python bench/cluster.py --developing    # developing stories (#21): each DUC 2004 cluster
+                                            # alone, and the Concorde gold cluster, as one story?
 
 Scores: BCubed precision / recall / F1 (per article, averaged) and adjusted Rand index, against
 ECB+ ``subtopic`` (86 events; each topic's two halves are two similar but different events) and
@@ -21,6 +23,7 @@ from it is copied into the project.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -257,6 +260,50 @@ def run_fast() -> dict:
     return {"wcl": run_wcl(), "ecb": run_ecb(FAST_TOPICS, incremental=True)}
 
 
+def load_concorde() -> list[Article]:
+    """The 10 articles of ../shared/gold/concorde.json (one developing story, 25 July to 27
+    September 2000), built as its ``input`` says, with their publication dates."""
+    gold = json.loads((SHARED / "gold" / "concorde.json").read_text("utf-8"))
+    ids = gold["input"]["doc_ids"]
+    docs = {}
+    for r in _jsonl(DATA / "duc2006" / "topics.jsonl"):
+        for d in r["documents"]:
+            if d["doc_id"] in ids:
+                docs[d["doc_id"]] = d
+    out = []
+    for i in ids:
+        d = docs[i]
+        text = f"{d['headline']}\n\n{d['text']}" if d.get("headline") else d["text"]
+        a = _article(i, text)
+        out.append(dataclasses.replace(a, published=d["date"][:10]))
+    return out
+
+
+def run_developing(threshold: float | None = None, **kw) -> dict:
+    """Developing stories (#21): each DUC 2004 Task 2 cluster (10 articles on one event, no
+    dates in the data) grouped alone, as a user analyzing that folder would, and the Concorde
+    gold cluster (dated, over nine weeks). Ours is the grouper called directly with its defaults
+    (not through ``analyze``); the peer is TF-IDF + average-link at the cut DUC 2004 tunes."""
+    if threshold is not None:
+        kw["threshold"] = threshold
+    duc, dg = load_duc()
+    by: dict[str, list[Article]] = defaultdict(list)
+    for a in duc:
+        by[dg[a.id]].append(a)
+    t0 = time.perf_counter()
+    counts = [len(set(ours(arts, **kw).values())) for arts in by.values()]
+    secs = time.perf_counter() - t0
+    cut, _ = _best_cut(duc, dg)
+    peer = [len(set(tfidf_agglomerative(arts, [cut])[cut].values())) for arts in by.values()]
+    conc = load_concorde()
+    return {"clusters": len(counts), "ours_one": sum(c == 1 for c in counts),
+            "ours_mean": sum(counts) / len(counts), "ours_s": secs,
+            "peer_cut": cut, "peer_one": sum(c == 1 for c in peer),
+            "peer_mean": sum(peer) / len(peer),
+            "concorde_ours": len(set(ours(conc, **kw).values())),
+            "concorde_peer": len(set(tfidf_agglomerative(conc, [cut])[cut].values()))}
+
+
 # -- printing -----------------------------------------------------------------------------------
 
 
@@ -305,8 +352,21 @@ def main(argv=None) -> None:
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--backend", default="minilm", help="minilm, or none (no embeddings)")
+    ap.add_argument("--developing", action="store_true",
+                    help="each DUC 2004 cluster alone, and the Concorde gold cluster: one story?")
     args = ap.parse_args(argv)
     kw = {"backend": args.backend}
+    if args.developing:
+        r = run_developing(args.threshold, **kw)
+        print(f"Each DUC 2004 Task 2 cluster grouped alone ({r['clusters']} clusters of 10 "
+              f"articles), and the 10 Concorde gold articles:")
+        print(f"  ours (grouper, defaults{'' if args.threshold is None else f', threshold {args.threshold}'}): "
+              f"one story for {r['ours_one']}/{r['clusters']}, {r['ours_mean']:.2f} stories a "
+              f"cluster; Concorde: {r['concorde_ours']} stories ({r['ours_s']:.1f} s)")
+        print(f"  tfidf+agglo cut {r['peer_cut']} (DUC tuned): one story for "
+              f"{r['peer_one']}/{r['clusters']}, {r['peer_mean']:.2f} stories a cluster; "
+              f"Concorde: {r['concorde_peer']} stories")
+        return
     if args.threshold is not None:
         kw["threshold"] = args.threshold
     duc_cut = None
