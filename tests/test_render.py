@@ -1,5 +1,6 @@
 """Renderers: article text never becomes markup, and the HTML report is self-contained."""
 
+import html
 import json
 import re
 
@@ -47,3 +48,53 @@ def test_markdown_citations_are_numbers_with_a_sources_list(example_report):
         line = next(ln for ln in lines if ln.startswith(f"- [{n}] "))
         assert aid.replace("_", "\\_") in line and (by_id[aid].source or "outlet not given") in line
     assert "same text as" in sources  # the copy pair is shown as one source
+
+
+def test_html_citations_are_numbers_with_a_sources_legend(example_report):
+    page = render_html(example_report)
+    story = example_report.stories[0]
+    summary = page.split('<ul class="summary">', 1)[1].split("</ul>", 1)[0]
+    labels = re.findall(r'<a class="cite"[^>]*>([^<]*)</a>', summary)
+    assert labels and all(re.fullmatch(r"\[\d+\]", lab) for lab in labels), labels
+    legend = page.split('<ol class="sources-list">', 1)[1].split("</ol>", 1)[0]
+    items = re.findall(r'<li value="(\d+)"', legend)
+    assert [int(n) for n in items] == list(range(1, len(story.articles) + 1))
+    by_id = {a.id: a for a in example_report.articles}
+    for n, aid in enumerate(story.articles, 1):  # each number names its outlet
+        item = legend.split(f'<li value="{n}"', 1)[1].split("</li>", 1)[0]
+        assert by_id[aid].source is None or by_id[aid].source in item
+    # a citation carries the exact cited words, for the script to show in place
+    span = story.summary[0].citations[0]
+    assert f'data-text="{html.escape(span.text, quote=True)}"' in page
+
+
+def _quote(text, speaker, article, reported_by=None):
+    from newsweave.model import Quote
+
+    return Quote(text, speaker, None, reported_by, article, 0, len(text))
+
+
+def test_quotes_grouped_by_speaker_each_once_with_all_articles():
+    from newsweave.render.brief import grouped_quotes
+
+    quotes = [_quote("We will rebuild, and we will rebuild faster than before", "Ana Ruiz", "a"),
+              _quote("we will rebuild, and we will rebuild faster", "Ana Ruiz", "b", "BBC"),
+              _quote("We will rebuild, and we will rebuild faster than before", "Ana Ruiz", "c"),
+              _quote("No comment", None, "a"),
+              _quote("The tanks held", "Marc Feld", "c")]
+    groups = grouped_quotes(quotes)
+    assert [who for who, _ in groups] == ["Ana Ruiz", "Marc Feld", None]
+    (ruiz,) = groups[0][1]
+    assert ruiz.text == "We will rebuild, and we will rebuild faster than before"  # the longest
+    assert ruiz.articles == ("a", "b", "c") and ruiz.reported_by == ("BBC",)
+
+
+def test_conflict_sides_one_row_per_value():
+    from newsweave.model import Conflict, ConflictClaim
+    from newsweave.render.brief import conflict_sides
+
+    c = Conflict("number of people killed", (
+        ConflictClaim(113, "113 people died", "a", 0, 15), ConflictClaim(114, "114 dead", "b", 0, 8),
+        ConflictClaim(113, "killing 113", "c", 0, 11)))
+    sides = conflict_sides(c)
+    assert [(s.value, s.articles) for s in sides] == [(113, ("a", "c")), (114, ("b",))]

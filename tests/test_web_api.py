@@ -122,7 +122,7 @@ def test_pages(site, story_id):
     assert home.status_code == 200 and f"/stories/{story_id}" in home.text
     assert c.get("/", params={"order": "sources"}).status_code == 200
     story = c.get(f"/stories/{story_id}").text
-    for part in ('id="summary"', 'class="cite"', 'id="conflicts"', 'class="claims"',
+    for part in ('id="summary"', 'class="cite"', 'id="conflicts"', 'class="sides"',
                  '<svg class="timeline"', '<svg class="sources"', 'id="quotes"', 'id="entities"',
                  'id="body-001_harbor-times"'):
         assert part in story, part

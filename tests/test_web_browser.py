@@ -1,7 +1,8 @@
 """The web app in a real browser: headless Debian Chromium (/usr/bin/chromium) driven by npm's
 playwright-core (tests/browser/, no browser download). Opens the example cluster's story page,
 clicks a citation and checks that the highlighted text is the cited span, opens the article page,
-loads the HTML reports, and saves screenshots under out/screens/.
+loads the HTML reports, checks the pages at 390 px (no sideways scroll) and with axe-core (no
+serious or critical WCAG 2 A/AA violation), and saves screenshots under out/screens/.
 
 Needs `make browser-deps` (apt chromium, npm playwright-core); skips with the reason otherwise.
 """
@@ -70,15 +71,34 @@ def test_story_page_in_a_browser(tools, tmp_path, pipeline):
     spans = [sp for s in story["summary"] for sp in s["citations"]
              if (sp["article"], sp["start"], sp["end"]) == (cited["article"], cited["start"], cited["end"])]
     assert spans, cited
+    # the citation is a number, shows its words in place, and the URL carries it
+    assert out["citeLabel"].strip("[]").isdigit(), out["citeLabel"]
+    assert all(lab.strip("[]").isdigit() for lab in out["labels"]), out["labels"][:10]
+    assert out["popover"] == spans[0]["text"]
+    assert out["popoverHead"].startswith(out["citeLabel"])
+    assert out["hashAfterClick"].startswith("#cite-")
+    assert out["scrollAfterClick"] < 3000  # still at the summary, not the article text far below
+    # each number has its line in the sources legend, with the outlet
+    n = int(out["citeLabel"].strip("[]"))
+    assert len(out["legend"]) >= n and out["legend"][n - 1].strip()
+    # "show in the article" highlights the span in the article's text; Back closes the popover
     assert out["highlighted"] == spans[0]["text"]
     assert out["highlightInBody"] == f"body-{cited['article']}"
+    assert out["afterBack"] == {"hash": "", "popovers": 0}, out["afterBack"]
     assert out["pages"]["article"]["highlighted"] == spans[0]["text"]
     assert out["pages"]["article"]["removed"] > 0  # cleaning's removals shown, greyed
     assert out["pages"]["article"]["removedColor"] != out["pages"]["article"]["keptColor"]
     clean_report = out["pages"]["extra0"]
-    assert clean_report["highlighted"] == clean_report["citeText"]  # the report's script works
+    assert clean_report["popover"] == clean_report["citeText"]  # the report's script works
+    assert clean_report["highlighted"] == clean_report["citeText"]
+    # axe-core (WCAG 2 A and AA rules) on the list, story and article pages
+    bad = {page: [v for v in found if v["impact"] in ("serious", "critical")]
+           for page, found in out["axe"].items()}
+    assert not any(bad.values()), bad
+    for name, size in out["phone"].items():  # 390 px: no page scrolls sideways
+        assert size["scrollWidth"] <= size["innerWidth"], (name, size)
     assert out["dialogs"] == []  # no alert() from the hostile articles ran
     assert out["external"] == []  # nothing requested from anywhere else
     assert out["errors"] == []  # no script errors, no CSP violations
-    for name in ("list", "story", "story-citation", "article"):
+    for name in ("list", "story", "story-citation", "article", "phone-story"):
         assert (SCREENS / f"{name}.png").stat().st_size > 10_000

@@ -3,6 +3,20 @@
 // page, and saves screenshots. Prints one JSON object; tests/test_web_browser.py judges it.
 // usage: node check.mjs BASE_URL OUT_DIR [EXTRA_URL...]
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// axe-core's WCAG 2 A/AA rules on the page as it is now: [{id, impact, nodes}]
+async function axeScan(page) {
+  await page.evaluate(axeSource + '\n;undefined');  // CDP evaluation: not subject to the CSP
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                      sample: v.nodes[0] && v.nodes[0].target.join(' ') }));
+  });
+}
 
 const [base, outDir, ...extra] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -23,11 +37,13 @@ try {
 
   await page.goto(base + '/', { waitUntil: 'load' });
   out.pages.list = { title: await page.title(), stories: await page.locator('table.stories a').count() };
+  out.axe = { list: await axeScan(page) };
   await page.screenshot({ path: `${outDir}/list.png`, fullPage: true });
 
   await page.locator('table.stories a').first().click();
   await page.waitForLoadState('load');
   out.pages.story = { url: page.url(), title: await page.locator('h1').first().textContent() };
+  out.axe.story = await axeScan(page);
   await page.screenshot({ path: `${outDir}/story.png`, fullPage: true });
 
   const cite = page.locator('ul.summary a.cite').first();
@@ -36,11 +52,23 @@ try {
     start: Number(await cite.getAttribute('data-start')),
     end: Number(await cite.getAttribute('data-end')),
   };
+  out.citeLabel = await cite.textContent();
   await cite.click();
+  await page.locator('.cite-pop q').first().waitFor({ state: 'visible', timeout: 5000 });
+  out.popover = await page.locator('.cite-pop q').first().textContent();
+  out.popoverHead = await page.locator('.cite-pop-head').first().textContent();
+  out.hashAfterClick = new URL(page.url()).hash;
+  out.scrollAfterClick = await page.evaluate(() => window.scrollY);
+  await page.screenshot({ path: `${outDir}/story-citation.png` });
+  await page.locator('.cite-pop .cite-go').first().click();
   await page.locator('mark.hl').first().waitFor({ state: 'visible', timeout: 5000 });
   out.highlighted = await page.$$eval('mark.hl', (ms) => ms.map((m) => m.textContent).join(''));
   out.highlightInBody = await page.$eval('mark.hl', (m) => m.closest('.body').id);
-  await page.screenshot({ path: `${outDir}/story-citation.png` });
+  await page.goBack();
+  await page.waitForTimeout(200);
+  out.afterBack = { hash: new URL(page.url()).hash, popovers: await page.locator('.cite-pop').count() };
+  out.legend = await page.$$eval('ol.sources-list li', (ls) => ls.map((l) => l.textContent));
+  out.labels = await page.$$eval('a.cite', (as) => as.map((a) => a.textContent));
 
   const articleUrl = `${base}/articles/${encodeURIComponent(out.cited.article)}#hl=${out.cited.start}-${out.cited.end}`;
   await page.goto(articleUrl, { waitUntil: 'load' });
@@ -51,7 +79,21 @@ try {
     removedColor: await page.$eval('.body .removed', (e) => getComputedStyle(e).color).catch(() => null),
     keptColor: await page.$eval('.body .kept', (e) => getComputedStyle(e).color),
   };
+  out.axe.article = await axeScan(page);
   await page.screenshot({ path: `${outDir}/article.png`, fullPage: true });
+
+  // A phone: 390 px wide. Which pages scroll sideways (scrollWidth beyond the viewport)?
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const pp = await phone.newPage();
+  out.phone = {};
+  for (const [name, url] of [['list', base + '/'], ['story', out.pages.story.url],
+                             ['article', articleUrl]]) {
+    await pp.goto(url, { waitUntil: 'load' });
+    out.phone[name] = await pp.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
+                                                 innerWidth: window.innerWidth }));
+    await pp.screenshot({ path: `${outDir}/phone-${name}.png`, fullPage: true });
+  }
+  await phone.close();
 
   for (const [i, url] of extra.entries()) {
     await page.goto(url, { waitUntil: 'load' });
@@ -60,8 +102,11 @@ try {
     const cites = page.locator('a.cite');
     if (await cites.count()) {
       const c = cites.first();
-      info.citeText = await c.getAttribute('title');
+      info.citeText = await c.getAttribute('data-text');
       await c.click();
+      await page.locator('.cite-pop q').first().waitFor({ state: 'visible', timeout: 5000 });
+      info.popover = await page.locator('.cite-pop q').first().textContent();
+      await page.locator('.cite-pop .cite-go').first().click();
       await page.locator('mark.hl').first().waitFor({ state: 'visible', timeout: 5000 });
       info.highlighted = await page.$$eval('mark.hl', (ms) => ms.map((m) => m.textContent).join(''));
     }

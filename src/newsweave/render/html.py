@@ -5,8 +5,9 @@ html``: CSS and JS inlined, a CSP that allows only those two by hash) and the we
 Every string that comes from an article goes through ``esc`` (html.escape with quotes), and no
 article text ever reaches an attribute other than as escaped text, nor a URL other than an
 ``http(s)`` link, so a ``<script>``, an ``onerror=`` or a ``javascript:`` link in an article renders
-as visible characters. Citations carry the cited offsets; the script highlights that span of the
-article's text on click. Charts are inline SVG drawn here, with no library.
+as visible characters. Citations are numbered per story against its sources list (outlet, date,
+title, independent source) and carry the cited span; the script shows it in place on click and
+highlights it in the article's text on request. Charts are inline SVG drawn here, with no library.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from html import escape
 from importlib import resources
 
 from ..model import Article, Removed, Report, Span, Story
+from .brief import conflict_sides, grouped_quotes, numbering
 
 #: Article page URL for an article id, or None where there is no such page (the report).
 Linker = Callable[[str], str] | None
@@ -54,15 +56,84 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def cite_links(spans: Iterable[Span]) -> str:
-    out = []
+def cite_links(spans: Iterable[Span], number: Mapping[str, int] | None = None,
+               articles: Mapping[str, Article] | None = None) -> str:
+    """Citation links, one per cited article (its first span). With ``number`` (article id ->
+    its number in the story's sources list) the label is "[n]", else the article id; the link
+    carries the span (``data-start``/``data-end``/``data-text``) for the script to show in place,
+    and the outlet and date in its title."""
+    number, articles = number or {}, articles or {}
+    out, seen = [], set()
+    spans = sorted(spans, key=lambda sp: number.get(sp.article, len(number) + 1))  # stable
     for sp in spans:
+        if sp.article in seen:
+            continue
+        seen.add(sp.article)
+        a = articles.get(sp.article)
+        who = ", ".join(x for x in ((a.source or sp.article) if a else sp.article,
+                                    (a.published or "")[:10] if a else "") if x)
+        n = number.get(sp.article)
+        label = f"[{n}]" if n is not None else f"[{esc(sp.article)}]"
         out.append(
             f'<a class="cite" href="#art-{esc(sp.article)}" data-article="{esc(sp.article)}" '
-            f'data-start="{int(sp.start)}" data-end="{int(sp.end)}" title="{esc(sp.text)}">'
-            f"[{esc(sp.article)}]</a>"
+            f'data-start="{int(sp.start)}" data-end="{int(sp.end)}" data-text="{esc(sp.text)}" '
+            f'data-label="{esc(label + " " + who)}" title="{esc(who)}" '
+            f'aria-label="source {esc(n if n is not None else sp.article)}: {esc(who)}">{label}</a>'
         )
     return "".join(out)
+
+
+def outlet_classes(articles: Mapping[str, Article]) -> dict[str, str]:
+    """Outlet name -> its colour class ("g0".."g7"), the same for an outlet across the page."""
+    names = sorted({a.source for a in articles.values() if a.source})
+    return {name: f"g{k % 8}" for k, name in enumerate(names)}
+
+
+def _outlet_chip(aid: str, articles: Mapping[str, Article], colours: Mapping[str, str],
+                 count: int = 1) -> str:
+    a = articles.get(aid)
+    name = a.source if a is not None and a.source else None
+    times = f" ×{count}" if count > 1 else ""
+    if name is None:
+        return f'<span class="outlet">{esc(aid)}{times}</span>'
+    return (f'<span class="outlet"><span class="swatch {colours.get(name, "")}" aria-hidden="true">'
+            f"</span>{esc(name)}{times}</span>")
+
+
+def outlet_chips(ids: Iterable[str], articles: Mapping[str, Article],
+                 colours: Mapping[str, str]) -> str:
+    """Each outlet of ``ids`` once, coloured, with how many of its articles ("Harbor Times ×2")."""
+    first: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for aid in ids:
+        a = articles.get(aid)
+        key = a.source if a is not None and a.source else aid
+        first.setdefault(key, aid)
+        count[key] = count.get(key, 0) + 1
+    return " ".join(_outlet_chip(aid, articles, colours, count[k]) for k, aid in first.items())
+
+
+def sources_list(story: Story, number: Mapping[str, int], articles: Mapping[str, Article],
+                 colours: Mapping[str, str]) -> str:
+    """The story's numbered sources: outlet (coloured), date, title, id, and its independent
+    source group (articles that share text count as one source)."""
+    group = {aid: g for g, members in enumerate(story.source_groups) for aid in members}
+    h = ['<ol class="sources-list">']
+    for aid, n in number.items():
+        a = articles.get(aid)
+        bits = [_outlet_chip(aid, articles, colours)]
+        if a is not None and a.published:
+            bits.append(esc(a.published[:10]))
+        if a is not None and a.title:
+            bits.append(f"“{esc(a.title)}”")
+        bits.append(f'<a href="#art-{esc(aid)}">{esc(aid)}</a>')
+        if aid in group:
+            members = story.source_groups[group[aid]]
+            others = [f"[{number[o]}]" for o in members if o != aid and o in number]
+            bits.append(f"source {group[aid] + 1}" + (f", same text as {' '.join(others)}" if others else ""))
+        h.append(f'<li value="{n}" id="src-{esc(story.id)}-{n}">' + " · ".join(bits) + "</li>")
+    h.append("</ol>")
+    return "".join(h)
 
 
 def _label(aid: str, articles: Mapping[str, Article], width: int = 18) -> str:
@@ -96,22 +167,38 @@ def timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
         a = articles.get(aid)
         if a and _day(a.published) is not None:
             pubs.setdefault(a.published, []).append(aid)
-    # Distinct dates evenly spaced, in order: a story's dates run from decades back ("since
-    # 1987") to its own hours, which a linear scale would crush into one dot.
+    # A real time axis, with long gaps cut: a story's dates run from decades back ("since
+    # 1987") to its own hours, so a gap far longer than the story's own pace is drawn as a
+    # break of fixed width labelled with its length, and everything else is to scale.
     days = sorted({_day(d) for d in list(by_date) + list(pubs)})
     if not days:
         return ""
-    width, pad, axis_y = max(720, 80 * len(days)), 40, 60
-    slot = {d: i for i, d in enumerate(days)}
+    gaps = [b - a for a, b in zip(days, days[1:])]
+    cut = max(30, 4 * sorted(gaps)[len(gaps) // 2]) if gaps else 0
+    brk = 40.0  # width of a cut gap
+    unit = 1.0  # width of one day, before scaling
+    pos = [0.0]
+    for g in gaps:
+        pos.append(pos[-1] + (brk if g > cut else g * unit))
+    width, pad, axis_y = max(720, 40 * len(days)), 40, 60
+    span = pos[-1] or 1.0
+    at = {d: (width / 2 if len(days) == 1 else pad + p / span * (width - 2 * pad))
+          for d, p in zip(days, pos)}
 
     def x(d: str) -> float:
-        if len(days) == 1:
-            return width / 2
-        return pad + slot[_day(d)] / (len(days) - 1) * (width - 2 * pad)
-
+        return at[_day(d)]
     h = [(f'<svg class="timeline" viewBox="0 0 {width} 130" width="{width}" height="130" '
-          f'role="img" aria-label="timeline of {len(story.timeline)} dated events">'),
+          f'role="group" aria-label="timeline of {len(story.timeline)} dated events">'),
          f'<line class="axis" x1="{pad - 10}" y1="{axis_y}" x2="{width - pad + 10}" y2="{axis_y}"/>']
+    for (a, b), g in zip(zip(days, days[1:]), gaps):
+        if g > cut:  # the cut: a white gap in the axis with two strokes and the gap's length
+            mid = (at[a] + at[b]) / 2
+            years = g / 365.25
+            length = f"{years:.0f} years" if years >= 2 else f"{g // 30} months" if g >= 60 else f"{g} days"
+            h.append(f'<rect x="{mid - 6:.1f}" y="{axis_y - 6}" width="12" height="12" fill="#fff"/>'
+                     f'<path class="axis" d="M{mid - 7:.1f} {axis_y + 6} l4 -12 M{mid + 3:.1f} '
+                     f'{axis_y + 6} l4 -12"/><text class="small" x="{mid:.1f}" y="{axis_y + 28}" '
+                     f'text-anchor="middle">{esc(length)}</text>')
     for n, (d, idx) in enumerate(sorted(by_date.items(), key=lambda kv: _day(kv[0]))):
         r = 4 + 2 * min(len(idx), 5)
         tip = "\n".join(story.timeline[i].text for i in idx)
@@ -125,9 +212,10 @@ def timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
                  f"<title>published {esc(d)}: {esc(', '.join(ids))}</title></path>")
     h.append(f'<text class="small" x="{pad - 10}" y="{axis_y + 40}">▲ article published</text>')
     h.append("</svg>")
-    return ('<figure class="chart">' + "".join(h) + "<figcaption>Dated events in order, evenly "
-            "spaced (dots; hover for the text, click for the row), and publication dates (▲)."
-            "</figcaption></figure>")
+    return ('<figure class="chart timeline-chart">' + "".join(h) + "<figcaption>Dated events "
+            "(dots; click for the row, the table below has each text) and publication dates (▲) "
+            "on a time axis; a gap much longer than the story's own pace is cut (//) and its "
+            "length written under it.</figcaption></figure>")
 
 
 def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
@@ -142,7 +230,7 @@ def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
     angle = {aid: 2 * math.pi * i / len(ids) - math.pi / 2 for i, aid in enumerate(ids)}
     pos = {aid: (cx + rad * math.cos(a), cy + rad * math.sin(a)) for aid, a in angle.items()}
     h = [(f'<svg class="sources" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-          f'role="img" aria-label="{len(ids)} articles in '
+          f'role="group" aria-label="{len(ids)} articles in '
           f'{len(story.source_groups) or len(ids)} independent sources">')]
     for r in story.reuse:
         a, b = r.articles
@@ -190,9 +278,14 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
          + (f'<span class="pill">{esc(dates[0])}{" – " + esc(dates[-1]) if dates[-1] != dates[0] else ""}'
             "</span>" if dates else "")
          + f'<span class="pill">story {esc(story.id)}</span></p>']
+    number = numbering(story)
+    colours = outlet_classes(articles)
+
+    def cites(spans) -> str:
+        return cite_links(spans, number, articles)
     if story.summary:
         h.append('<h2 id="summary">Summary</h2><ul class="summary">')
-        h += [f"<li>{esc(s.text)}{cite_links(s.citations)}</li>" for s in story.summary]
+        h += [f"<li>{esc(s.text)}{cites(s.citations)}</li>" for s in story.summary]
         h.append("</ul>")
     if story.conflicts:
         h.append('<h2 id="conflicts">Where sources disagree</h2>')
@@ -200,13 +293,14 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
             h.append(f'<div class="conflict"><h3>{esc(c.topic)}</h3>')
             if c.note:
                 h.append(f"<p>{esc(c.note)}</p>")
-            h.append('<div class="claims">')
-            for cl in c.claims:
-                sp = Span(cl.article, cl.start, cl.end, cl.text)
-                h.append(f'<div class="claim"><div class="value">{esc(cl.value)}</div>'
-                         f'<div class="who">{esc(_label(cl.article, articles, 40))}</div>'
-                         f"<div>“{esc(cl.text)}”{cite_links([sp])}</div></div>")
-            h.append("</div></div>")
+            h.append('<table class="sides"><tr><th>says</th><th>who</th><th>in their words</th></tr>')
+            for side in conflict_sides(c):
+                spans = [Span(cl.article, cl.start, cl.end, cl.text) for cl in side.claims]
+                who = outlet_chips(side.articles, articles, colours)
+                words = "<br>".join(dict.fromkeys(f"“{esc(cl.text)}”" for cl in side.claims))
+                h.append(f'<tr><td class="value">{esc(side.value)}</td><td>{who}</td>'
+                         f"<td>{words}{cites(spans)}</td></tr>")
+            h.append("</table></div>")
     if story.updates:
         h.append('<h2 id="updates">Figures that changed</h2>')
         for u in story.updates:
@@ -216,7 +310,7 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
                 h.append(f'<div class="claim"><div class="value">{esc(p.value)}</div>'
                          f'<div class="who">{esc((p.published or "")[:10])} · '
                          f'{esc(_label(p.article, articles, 40))}</div>'
-                         f"<div>“{esc(p.text)}”{cite_links([sp])}</div></div>")
+                         f"<div>“{esc(p.text)}”{cites([sp])}</div></div>")
             h.append("</div></div>")
     if story.event:
         e = story.event
@@ -230,26 +324,26 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
         h.append('<h2 id="timeline">Timeline</h2>')
         h.append(timeline_svg(story, articles))
         h.append("<table>")
-        h += [f'<tr id="tl-{i}"><td>{esc(t.date)}</td><td>{esc(t.text)}{cite_links(t.citations)}'
+        h += [f'<tr id="tl-{i}"><td>{esc(t.date)}</td><td>{esc(t.text)}{cites(t.citations)}'
               "</td></tr>" for i, t in enumerate(story.timeline)]
         h.append("</table>")
     if story.facts:
         h.append('<h2 id="facts">Facts</h2><table><tr><th>status</th><th>sources</th>'
                  "<th>statement</th></tr>")
         h += [f'<tr><td>{esc(f.status)}</td><td class="num">{_sources_cell(f)}</td>'
-              f"<td>{esc(f.statement)}{cite_links(f.support)}</td></tr>" for f in story.facts]
+              f"<td>{esc(f.statement)}{cites(f.support)}</td></tr>" for f in story.facts]
         h.append("</table>")
     if story.quotes:
         h.append('<h2 id="quotes">Quotes</h2>')
-        by: dict[str, list] = {}
-        for q in story.quotes:
-            by.setdefault(q.speaker or "Unattributed", []).append(q)
-        for who, qs in sorted(by.items(), key=lambda kv: (kv[0] == "Unattributed", -len(kv[1]))):
-            h.append(f'<h3>{esc(who)} <span class="meta">({len(qs)})</span></h3><ul>')
-            for q in qs:
-                via = f' <span class="meta">(via {esc(q.reported_by)})</span>' if q.reported_by else ""
-                sp = Span(q.article, q.start, q.end, q.text)
-                h.append(f"<li>“{esc(q.text)}”{via}{cite_links([sp])}</li>")
+        for who, groups in grouped_quotes(story.quotes):
+            n_art = len({a for g in groups for a in g.articles})
+            h.append(f'<h3>{esc(who or "Unattributed")} <span class="meta">({len(groups)} '
+                     f'quote{"s" if len(groups) != 1 else ""}, {n_art} article'
+                     f'{"s" if n_art != 1 else ""})</span></h3><ul class="quotes">')
+            for g in groups:
+                via = (f' <span class="meta">(via {esc(", ".join(g.reported_by))})</span>'
+                       if g.reported_by else "")
+                h.append(f"<li>“{esc(g.text)}”{via}{cites(g.spans)}</li>")
             h.append("</ul>")
     if story.entities:
         h.append('<h2 id="entities">Entities</h2><table><tr><th>name</th><th>type</th>'
@@ -260,10 +354,12 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
                      f'<td class="num">{len(e.articles)}</td><td class="num">{int(e.mentions)}</td></tr>')
         h.append("</table>")
     h.append('<h2 id="sources">Sources and copies</h2>')
+    h.append(sources_list(story, number, articles, colours))
     h.append(sources_svg(story, articles))
     if story.reuse:
         h.append("<ul>")
-        h += [f"<li>{esc(r.articles[0])} ↔ {esc(r.articles[1])}: {esc(r.kind)}, "
+        h += [f"<li>[{number.get(r.articles[0], esc(r.articles[0]))}] ↔ "
+              f"[{number.get(r.articles[1], esc(r.articles[1]))}]: {esc(r.kind)}, "
               f"{r.share:.0%} shared</li>" for r in story.reuse]
         h.append("</ul>")
     h.append("</section>")

@@ -1,9 +1,11 @@
 """The report as Markdown: a brief per story, its citations numbered ([1], [2]) against the
-story's list of sources (outlet, date, title, id, copies), then all articles and problems."""
+story's list of sources (outlet, date, title, id, copies), conflicts one line per side, quotes
+by speaker with repeats folded (``brief.py``), then all articles and problems."""
 
 from __future__ import annotations
 
 from ..model import Article, Report, Story
+from .brief import conflict_sides, grouped_quotes, numbering
 
 
 def fact_sources(fact) -> str:
@@ -63,7 +65,7 @@ def _sources(story: Story, number: dict[str, int], articles: dict[str, Article] 
 
 
 def _story(story: Story, out: list[str], articles: dict[str, Article] | None = None) -> None:
-    number = {aid: n for n, aid in enumerate(story.articles, 1)}
+    number = numbering(story)
     out.append(f"## {_md(story.title)}\n")
     out.append(f"Story `{story.id}` · {len(story.articles)} articles"
                + (f" · {len(story.source_groups)} independent sources" if story.source_groups else "")
@@ -77,8 +79,9 @@ def _story(story: Story, out: list[str], articles: dict[str, Article] | None = N
         out.append("### Where sources disagree\n")
         for c in story.conflicts:
             out.append(f"- **{_md(c.topic)}**" + (f": {_md(c.note)}" if c.note else ""))
-            for cl in c.claims:
-                out.append(f"  - {_md(cl.value)}: “{_md(cl.text)}” {_ref(cl.article, number)}")
+            for side in conflict_sides(c):
+                texts = "; ".join(dict.fromkeys(f"“{_md(cl.text)}”" for cl in side.claims))
+                out.append(f"  - **{_md(side.value)}**: {texts}{_cite(side.claims, number)}")
         out.append("")
     if story.updates:
         out.append("### Figures that changed\n")
@@ -99,11 +102,11 @@ def _story(story: Story, out: list[str], articles: dict[str, Article] | None = N
         out.append("")
     if story.quotes:
         out.append("### Quotes\n")
-        for q in story.quotes:
-            who = q.speaker or "unattributed"
-            if q.reported_by:
-                who += f" (via {q.reported_by})"
-            out.append(f"- “{_md(q.text)}” — {_md(who)} {_ref(q.article, number)}")
+        for speaker, groups in grouped_quotes(story.quotes):
+            out.append(f"- **{_md(speaker or 'Unattributed')}**")
+            for g in groups:
+                via = f" (via {_md(', '.join(g.reported_by))})" if g.reported_by else ""
+                out.append(f"  - “{_md(g.text)}”{via}{_cite(g.spans, number)}")
         out.append("")
     if story.entities:
         out.append("### Entities\n")
