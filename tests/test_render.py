@@ -98,3 +98,19 @@ def test_conflict_sides_one_row_per_value():
         ConflictClaim(113, "killing 113", "c", 0, 11)))
     sides = conflict_sides(c)
     assert [(s.value, s.articles) for s in sides] == [(113, ("a", "c")), (114, ("b",))]
+
+
+def test_an_update_is_drawn_as_a_series_on_a_time_axis():
+    from newsweave.model import Update, UpdatePoint
+    from newsweave.render.html import update_svg
+
+    u = Update("death toll", (UpdatePoint(81, "81 dead", "a", 0, 7, "2024-08-08"),
+                              UpdatePoint(120, "120 dead", "b", 0, 8, "2024-08-09"),
+                              UpdatePoint(257, "257 dead", "c", 0, 8, "2024-08-13")))
+    svg = update_svg(u)
+    xs = [float(x) for x in re.findall(r'<circle class="dot" cx="([\d.]+)"', svg)]
+    assert len(xs) == 3 and xs[0] < xs[1] < xs[2]
+    assert abs((xs[1] - xs[0]) * 4 - (xs[2] - xs[1])) < 1  # 1 day then 4 days: to scale
+    for label in ("81", "120", "257", "2024-08-13"):  # values and dates always written
+        assert f">{label}</text>" in svg
+    assert update_svg(Update("x", (UpdatePoint(1, "one", "a", 0, 3, None),))) == ""

@@ -25,7 +25,7 @@ const browser = await chromium.launch({
 });
 const out = { errors: [], dialogs: [], external: [], pages: {} };
 try {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') out.errors.push(m.text()); });
   page.on('pageerror', (e) => out.errors.push(String(e)));

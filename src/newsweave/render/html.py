@@ -218,6 +218,36 @@ def timeline_svg(story: Story, articles: Mapping[str, Article]) -> str:
             "length written under it.</figcaption></figure>")
 
 
+def update_svg(update) -> str:
+    """An update's figures as a series: each value at its publication date (to scale), joined by
+    a line, with the value and the date written at each point."""
+    pts = [(d, float(p.value), p) for p in update.series
+           if (d := _day(p.published)) is not None and isinstance(p.value, (int, float))]
+    if len(pts) < 2:
+        return ""
+    width, height, pad = 480, 150, 44
+    d0, d1 = min(d for d, _, _ in pts), max(d for d, _, _ in pts)
+    v0, v1 = min(v for _, v, _ in pts), max(v for _, v, _ in pts)
+
+    def xy(d: int, v: float) -> tuple[float, float]:
+        x = pad + (d - d0) / ((d1 - d0) or 1) * (width - 2 * pad)
+        y = height - pad + 10 - (v - v0) / ((v1 - v0) or 1) * (height - 2 * pad)
+        return x, y
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(d, v) for d, v, _ in pts))
+    h = [f'<svg class="series" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+         f'role="img" aria-label="{esc(update.what)}: '
+         + esc(", ".join(f"{p.value} on {(p.published or '')[:10]}" for _, _, p in pts)) + '">',
+         f'<polyline class="trend" points="{line}" fill="none"/>']
+    for d, v, p in pts:
+        x, y = xy(d, v)
+        h.append(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
+                 f'<text x="{x:.1f}" y="{y - 10:.1f}" text-anchor="middle">{esc(p.value)}</text>'
+                 f'<text class="small" x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
+                 f"{esc((p.published or '')[:10])}</text>")
+    h.append("</svg>")
+    return '<figure class="chart">' + "".join(h) + "</figure>"
+
+
 def sources_svg(story: Story, articles: Mapping[str, Article]) -> str:
     """The story's articles as nodes coloured by independent source group, with copied text
     between them as edges (solid: copy, dashed: shared quote, dotted: shared wire copy)."""
@@ -304,7 +334,8 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
     if story.updates:
         h.append('<h2 id="updates">Figures that changed</h2>')
         for u in story.updates:
-            h.append(f'<div class="conflict update"><h3>{esc(u.what)}</h3><div class="claims">')
+            h.append(f'<div class="conflict update"><h3>{esc(u.what)}</h3>{update_svg(u)}'
+                     '<div class="claims">')
             for p in u.series:
                 sp = Span(p.article, p.start, p.end, p.text)
                 h.append(f'<div class="claim"><div class="value">{esc(p.value)}</div>'
