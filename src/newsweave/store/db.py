@@ -17,7 +17,8 @@ from pathlib import Path
 from ..errors import StoreError
 from ..model import Article, Story, from_dict, replace, to_dict
 
-SCHEMA_VERSION = 2  # 2: grouper state (story_state, member_state, grouper_meta, minhashes)
+SCHEMA_VERSION = 3  # 2: grouper state (story_state, member_state, grouper_meta, minhashes)
+# 3: what `newsweave watch` has fetched (watch_feeds, watch_pages)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -78,6 +79,17 @@ CREATE TABLE IF NOT EXISTS member_state (
     article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, features BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS minhashes (article_id TEXT PRIMARY KEY, sig BLOB NOT NULL);
+-- newsweave watch (schema 3): per feed, its validators (a 304 costs nothing) and last poll; per
+-- page, the article it became, so an item seen before is never fetched again unless its feed
+-- says it was updated. Written after the articles they name, in one transaction per feed.
+CREATE TABLE IF NOT EXISTS watch_feeds (
+    url TEXT PRIMARY KEY, title TEXT, etag TEXT, last_modified TEXT, polled_at REAL,
+    status TEXT
+);
+CREATE TABLE IF NOT EXISTS watch_pages (
+    url TEXT PRIMARY KEY, final_url TEXT, article_id TEXT, feed TEXT, updated TEXT, etag TEXT,
+    last_modified TEXT, fetched_at REAL NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles',
     content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(statement, story_id UNINDEXED,
@@ -373,6 +385,28 @@ class Store:
                 "LIMIT ?", (q, limit)):
             out.append({"kind": "fact", "id": r["story_id"], "snippet": r["statement"]})
         return out
+
+
+def watch_row(store: Store, table: str, url: str) -> dict | None:
+    """The ``watch_feeds`` or ``watch_pages`` row of ``url``, as a dict."""
+    if table not in ("watch_feeds", "watch_pages"):
+        raise ValueError(table)
+    row = store.db.execute(f"SELECT * FROM {table} WHERE url = ?", (url,)).fetchone()
+    return dict(row) if row is not None else None
+
+
+def put_watch_rows(store: Store, feeds: Sequence[dict], pages: Sequence[dict]) -> None:
+    """Record fetched feeds and pages (one transaction)."""
+    with store.transaction():
+        for f in feeds:
+            store.db.execute(
+                "INSERT OR REPLACE INTO watch_feeds (url, title, etag, last_modified, polled_at, "
+                "status) VALUES (:url, :title, :etag, :last_modified, :polled_at, :status)", f)
+        for p in pages:
+            store.db.execute(
+                "INSERT OR REPLACE INTO watch_pages (url, final_url, article_id, feed, updated, "
+                "etag, last_modified, fetched_at) VALUES (:url, :final_url, :article_id, :feed, "
+                ":updated, :etag, :last_modified, :fetched_at)", p)
 
 
 def _chunks(items: list, size: int):

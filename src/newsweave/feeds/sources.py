@@ -1,0 +1,117 @@
+"""What ``newsweave watch`` follows: RSS/Atom feeds (read with feedparser), OPML lists of feeds,
+and sites, whose feeds are found from their home page's ``<link rel="alternate">`` (fetched with
+the same polite client, so robots.txt and the host delay hold for discovery too)."""
+
+from __future__ import annotations
+
+import re
+import time
+import warnings
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import feedparser
+
+from .fetch import absolute
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
+              "application/rdf+xml", "application/xml", "text/xml")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One feed entry: the page to fetch and what the feed says of it."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None  # ISO date or datetime, from the entry (updated, else published)
+    source: str | None = None  # RSS <source>, Atom author, else the feed's title
+    updated: str | None = None
+
+
+class FeedError(ValueError):
+    """The body is not a feed newsweave can read."""
+
+
+def _iso(struct) -> str | None:
+    if not struct:
+        return None
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", struct)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_feed(body: bytes, base_url: str) -> tuple[str | None, list[Item], str | None]:
+    """(the feed's title, its entries with a link, each URL once, and what was wrong with it if
+    feedparser had to recover from malformed XML). Raises ``FeedError`` for a body that is no
+    feed (HTML, malformed XML with no entries)."""
+    with warnings.catch_warnings():  # feedparser's notice about its updated/published fallback
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _read(feedparser.parse(body), base_url)
+
+
+def _read(parsed, base_url: str) -> tuple[str | None, list[Item], str | None]:
+    if parsed.bozo and not parsed.entries:
+        why = getattr(parsed, "bozo_exception", None)
+        raise FeedError(f"not a readable feed: {type(why).__name__ if why else 'no entries'}"
+                        + (f": {why}" if why else ""))
+    if not parsed.entries and not parsed.feed.get("title"):
+        raise FeedError("not a feed: no title and no entries")
+    feed_title = parsed.feed.get("title") or None
+    items: list[Item] = []
+    seen: set[str] = set()
+    for e in parsed.entries:
+        link = e.get("link") or next((x.get("href") for x in e.get("links", []) if x.get("href")), None)
+        if not link:
+            continue
+        url = absolute(base_url, link)
+        if url in seen:
+            continue  # a feed that lists an item twice
+        seen.add(url)
+        src = e.get("source", {}).get("title") if isinstance(e.get("source"), dict) else None
+        src = src or e.get("author") or feed_title
+        items.append(Item(url, e.get("title") or None,
+                          _iso(e.get("published_parsed")) or _iso(e.get("updated_parsed")),
+                          src, _iso(e.get("updated_parsed"))))
+    flaw = None
+    if parsed.bozo:
+        why = getattr(parsed, "bozo_exception", None)
+        flaw = f"malformed feed ({type(why).__name__ if why else 'bozo'}: {why}); " \
+               f"{len(items)} entries with a link read anyway"
+    return feed_title, items, flaw
+
+
+def read_opml(path: str | Path) -> list[str]:
+    """The feed URLs (``xmlUrl``) of an OPML file, in order, each once."""
+    try:
+        root = ET.parse(str(path)).getroot()
+    except ET.ParseError as exc:
+        raise FeedError(f"{path}: not OPML: {exc}") from exc
+    urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
+    return list(dict.fromkeys(u.strip() for u in urls if u and u.strip()))
+
+
+_LINK = re.compile(r"<link\b[^>]*>", re.I)
+_ATTR = re.compile(r'([a-zA-Z-]+)\s*=\s*("[^"]*"|\'[^\']*\'|[^\s>]+)')
+
+
+def discover_feeds(html: str, base_url: str) -> list[str]:
+    """Feed URLs a page announces (``<link rel="alternate" type="application/rss+xml">``)."""
+    out = []
+    for tag in _LINK.findall(html):
+        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
+        if "alternate" in attrs.get("rel", "").lower().split() and \
+                attrs.get("type", "").lower() in FEED_TYPES and attrs.get("href"):
+            out.append(absolute(base_url, attrs["href"]))
+    return list(dict.fromkeys(out))
+
+
+def looks_like_feed(content_type: str, body: bytes) -> bool:
+    """Whether a response is a feed rather than a page (by type, else by its first tag)."""
+    ct = content_type.split(";")[0].strip().lower()
+    if ct in FEED_TYPES[:4] or ct.endswith(("+xml", "/xml")):
+        return True
+    head = body[:500].lstrip().lower()
+    return head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf"))

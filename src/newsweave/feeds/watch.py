@@ -1,0 +1,190 @@
+"""``newsweave watch``: poll feeds, fetch the pages they list, and ingest them into the store.
+
+One poll: each source (a feed URL, a site whose home page announces its feeds, or an OPML file)
+is fetched with a conditional GET (an unchanged feed answers 304 and costs nothing more); each
+entry whose URL was never fetched is fetched, and an entry seen before is fetched again only when
+the feed dates it later than the last fetch (conditionally again: a 304 is "unchanged"). The
+pages go through the same ``ingest`` as files do (extraction with trafilatura, cleaning,
+processing, incremental grouping; the same URL with new text becomes a new version), then the
+feed's and pages' fetch state is written. A crash loses at most the current feed's uncommitted
+pages: they are fetched again next poll, and ingest is idempotent by content hash.
+
+Every bad feed or page (HTTP error, timeout, too large, redirect loop, not a feed, not HTML,
+disallowed by robots.txt) is a ``Problem`` naming the URL and the reason; the poll goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..model import Problem
+from ..pipeline import Pipeline
+from ..store.db import Store, put_watch_rows, watch_row
+from ..store.ingest import ingest
+from .fetch import Fetched, Fetcher
+from .sources import FeedError, Item, discover_feeds, looks_like_feed, parse_feed, read_opml
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class PollResult:
+    """What one poll did."""
+
+    feeds: int = 0
+    not_modified: int = 0  # feeds that answered 304
+    failed_feeds: int = 0  # feeds that could not be read (each is also a problem)
+    new: list[str] = field(default_factory=list)  # article ids stored for the first time
+    updated: list[str] = field(default_factory=list)  # new versions of stored articles
+    unchanged: int = 0  # entries seen before and not changed (not fetched, or 304, or same text)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"{self.feeds} feeds ({self.not_modified} not modified): {len(self.new)} new, "
+                f"{len(self.updated)} updated, {self.unchanged} unchanged, "
+                f"{len(self.problems)} problems in {self.seconds:.1f} s")
+
+
+def article_id(url: str) -> str:
+    """A stable, readable id for the page at ``url``: host and path, with a short hash."""
+    parts = urlsplit(url)
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", (parts.netloc + parts.path).strip("/"))[:80]
+    return f"{slug}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _problem(url: str, why: str, kind: str | None = None) -> Problem:
+    if kind is None:
+        kind = ("too_large" if why.startswith("too large") else "timeout" if "timed out" in why
+                else "missing" if why in ("HTTP 404", "HTTP 410") else "unreadable")
+    return Problem(url, kind, why)
+
+
+def _decode(got: Fetched) -> str:
+    m = re.search(r"charset=([\w-]+)", got.content_type, re.I)
+    try:
+        return got.body.decode(m.group(1) if m else "utf-8", "replace")
+    except LookupError:
+        return got.body.decode("utf-8", "replace")
+
+
+class Watcher:
+    """Polls sources into a store. ``fetcher`` carries the politeness settings."""
+
+    def __init__(self, store: Store, pipeline: Pipeline, fetcher: Fetcher):
+        self.store, self.pipeline, self.fetcher = store, pipeline, fetcher
+        self._discovered: dict[str, list[str]] = {}  # site -> its feeds (per Watcher)
+
+    def feeds_of(self, sources: Iterable[str], problems: list[Problem]) -> list[str]:
+        """Feed URLs for the sources: OPML files read, sites' feeds discovered (once)."""
+        out: list[str] = []
+        for src in sources:
+            if not re.match(r"https?://", src):
+                try:
+                    out += read_opml(src)
+                except (OSError, FeedError) as exc:
+                    problems.append(Problem(src, "parse", f"not an OPML file or feed URL: {exc}"))
+                continue
+            if src in self._discovered:
+                out += self._discovered[src]
+                continue
+            out.append(src)  # a feed, or a site: told apart when it is fetched
+        return list(dict.fromkeys(out))
+
+    def poll(self, sources: Iterable[str]) -> PollResult:
+        t0 = time.perf_counter()
+        res = PollResult()
+        for feed in self.feeds_of(sources, res.problems):
+            self._poll_feed(feed, res)
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def _poll_feed(self, url: str, res: PollResult, depth: int = 0) -> None:
+        state = watch_row(self.store, "watch_feeds", url) or {}
+        got = self.fetcher.get(url, state.get("etag"), state.get("last_modified"))
+        res.feeds += depth == 0
+        if got.status == 304:
+            res.not_modified += 1
+            return
+        if not got.ok:
+            res.problems.append(_problem(url, got.problem or f"HTTP {got.status}"))
+            res.failed_feeds += depth == 0
+            return
+        if not looks_like_feed(got.content_type, got.body):
+            feeds = discover_feeds(_decode(got), got.final_url or url) if depth == 0 else []
+            if not feeds:
+                res.problems.append(Problem(url, "parse", "not a feed, and the page announces none"))
+                res.failed_feeds += depth == 0
+                return
+            self._discovered[url] = feeds
+            for f in feeds:
+                self._poll_feed(f, res, depth + 1)
+            return
+        try:
+            title, items, flaw = parse_feed(got.body, got.final_url or url)
+        except FeedError as exc:
+            res.problems.append(Problem(url, "parse", str(exc)))
+            res.failed_feeds += depth == 0
+            return
+        if flaw:
+            res.problems.append(Problem(url, "parse", flaw))
+            res.failed_feeds += depth == 0 and not items
+        records, pages = [], []
+        for item in items:
+            self._item(item, url, records, pages, res)
+        if records:
+            self._ingest(records, res)
+        put_watch_rows(self.store, [{"url": url, "title": title, "etag": got.etag,
+                                     "last_modified": got.last_modified, "polled_at": time.time(),
+                                     "status": "ok"}], pages)
+
+    def _item(self, item: Item, feed: str, records: list, pages: list, res: PollResult) -> None:
+        seen = watch_row(self.store, "watch_pages", item.url)
+        if seen is not None and not (item.updated and (seen["updated"] or "") < item.updated):
+            res.unchanged += 1  # seen, and the feed does not say it changed: not fetched
+            return
+        got = self.fetcher.get(item.url, *(seen["etag"], seen["last_modified"]) if seen else (None, None))
+        if got.status == 304:
+            res.unchanged += 1
+            pages.append({**seen, "updated": item.updated, "fetched_at": time.time()})
+            return
+        if not got.ok:
+            res.problems.append(_problem(item.url, got.problem or f"HTTP {got.status}"))
+            return
+        ctype = got.content_type.split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES and not ctype.startswith("text/"):
+            res.problems.append(Problem(item.url, "binary", f"not an HTML page ({ctype})"))
+            return
+        aid = seen["article_id"] if seen else article_id(item.url)
+        rec = {"id": aid, "url": got.final_url or item.url, "html": _decode(got)}
+        for key in ("title", "source"):
+            if getattr(item, key):
+                rec[key] = getattr(item, key)
+        if item.published:
+            rec["published"] = item.published[:10]
+        records.append(rec)
+        pages.append({"url": item.url, "final_url": got.final_url, "article_id": aid, "feed": feed,
+                      "updated": item.updated, "etag": got.etag, "last_modified": got.last_modified,
+                      "fetched_at": time.time()})
+
+    def _ingest(self, records: list[dict], res: PollResult) -> None:
+        with tempfile.TemporaryDirectory(prefix="newsweave-watch-") as tmp:
+            path = Path(tmp) / "poll.jsonl"
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                            encoding="utf-8")
+            by_url = {r["id"]: r["url"] for r in records}
+            out = ingest(self.store, [str(path)], self.pipeline,
+                         input_name=lambda name: name if not name.startswith(tmp) else "watch")
+        res.new += list(out.added)
+        res.updated += list(out.versions)
+        res.unchanged += len(out.unchanged)
+        res.problems += [Problem(by_url.get(p.input, p.input), p.kind, p.message)
+                         for p in out.problems if p.kind != "warning"]
