@@ -140,3 +140,23 @@ def test_watch_command_once(env, tmp_path, capsys):
     assert main(["watch", f"{base}/nothing.xml", "--db", str(db), "--once", "--config", str(cfg)]) == 1
     assert main(["watch", "x", "--db", str(db), "--every", "soon", "--once"]) == 2
     assert "--every 'soon'" in capsys.readouterr().err
+
+
+def test_a_site_without_a_feed_is_read_through_its_sitemap(env):
+    site, base, store, watcher = env
+    site.set("/robots.txt", f"User-agent: *\nDisallow: /private/\nSitemap: {base}/sitemap-index.xml\n",
+             "text/plain")
+    site.set("/", "<html><head><title>Home</title></head><body>No feed here</body></html>")
+    for n in range(3):
+        site.set(f"/news/{n}.html", page_html(11, n))
+    site.set("/sitemap-index.xml", f'<?xml version="1.0"?><sitemapindex xmlns='
+             f'"http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{base}/news.xml</loc>'
+             f"</sitemap></sitemapindex>", "application/xml")
+    urls = "".join(f"<url><loc>{base}/news/{n}.html</loc><lastmod>2026-03-0{n + 1}</lastmod></url>"
+                   for n in range(3))
+    site.set("/news.xml", f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+             f'sitemap/0.9">{urls}</urlset>', "application/xml")
+    res = watcher.poll([f"{base}/"])
+    assert len(res.new) == 3 and not res.problems, (res.line(), res.problems)
+    again = watcher.poll([f"{base}/"])  # the sitemaps answer 304, nothing refetched
+    assert len(again.new) == 0 and site.hits["/news/0.html"] == 1

@@ -31,6 +31,7 @@ class Politeness:
     retries: int = 2  # after the first try, on timeouts, connection errors and 429/5xx
     backoff_s: float = 1.0  # first wait; doubled each retry (a Retry-After header wins, capped)
     robots: bool = True
+    concurrency: int = 4  # hosts fetched at once (never two requests to one host at a time)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,12 @@ class Fetcher:
                 rp.parse([])
             host.robots = rp
         return host.robots.can_fetch(self.p.user_agent, url)
+
+    def sitemaps(self, url: str) -> list[str]:
+        """The Sitemap: lines of the robots.txt of ``url``'s host."""
+        self.allowed(url)
+        rp = self._host(url).robots
+        return list(rp.site_maps() or []) if rp is not None else []
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
         if urlsplit(url).scheme not in ("http", "https"):

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import time
 import warnings
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
+from defusedxml import ElementTree as ET  # no entity expansion, no external entities
 
 from .fetch import absolute
 
@@ -91,6 +91,35 @@ def read_opml(path: str | Path) -> list[str]:
         raise FeedError(f"{path}: not OPML: {exc}") from exc
     urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
     return list(dict.fromkeys(u.strip() for u in urls if u and u.strip()))
+
+
+def is_sitemap(body: bytes) -> bool:
+    head = body[:2000].lower()
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Item], list[str]]:
+    """(the pages of a sitemap, with <lastmod> or a news sitemap's publication date as their
+    date; the sitemaps a sitemap index lists)."""
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise FeedError(f"not a readable sitemap: {exc}") from exc
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+    pages, nested = [], []
+    for el in root:
+        kids = {local(k.tag): (k.text or "").strip() for k in el.iter()}
+        if not kids.get("loc"):
+            continue
+        url = absolute(base_url, kids["loc"])
+        if local(el.tag) == "sitemap":
+            nested.append(url)
+        else:
+            date = kids.get("publication_date") or kids.get("lastmod") or None
+            pages.append(Item(url, kids.get("title") or None, date, None, date))
+    return list({i.url: i for i in pages}.values()), list(dict.fromkeys(nested))
 
 
 _LINK = re.compile(r"<link\b[^>]*>", re.I)

@@ -1,7 +1,7 @@
 """``newsweave watch``: poll feeds, fetch the pages they list, and ingest them into the store.
 
 One poll: each source (a feed URL, a site whose home page announces its feeds, or an OPML file)
-is fetched with a conditional GET (an unchanged feed answers 304 and costs nothing more); each
+is fetched with a conditional GET (several hosts at once, one request per host at a time) (an unchanged feed answers 304 and costs nothing more); each
 entry whose URL was never fetched is fetched, and an entry seen before is fetched again only when
 the feed dates it later than the last fetch (conditionally again: a 304 is "unchanged"). The
 pages go through the same ``ingest`` as files do (extraction with trafilatura, cleaning,
@@ -21,6 +21,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,9 +31,19 @@ from ..pipeline import Pipeline
 from ..store.db import Store, put_watch_rows, watch_row
 from ..store.ingest import ingest
 from .fetch import Fetched, Fetcher
-from .sources import FeedError, Item, discover_feeds, looks_like_feed, parse_feed, read_opml
+from .sources import (
+    FeedError,
+    Item,
+    discover_feeds,
+    is_sitemap,
+    looks_like_feed,
+    parse_feed,
+    parse_sitemap,
+    read_opml,
+)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_SITEMAPS = 20  # of a sitemap index, per poll
 
 
 @dataclass
@@ -76,6 +87,16 @@ def _decode(got: Fetched) -> str:
         return got.body.decode("utf-8", "replace")
 
 
+@dataclass
+class _Plan:
+    """One feed read this poll: its response and the entries to fetch (with their stored row)."""
+
+    url: str
+    title: str | None
+    got: Fetched
+    todo: list[tuple[Item, dict | None]] = field(default_factory=list)
+
+
 class Watcher:
     """Polls sources into a store. ``fetcher`` carries the politeness settings."""
 
@@ -100,61 +121,112 @@ class Watcher:
         return list(dict.fromkeys(out))
 
     def poll(self, sources: Iterable[str]) -> PollResult:
+        """Fetch every feed (hosts in parallel), plan which entries to fetch, fetch those pages
+        (hosts in parallel again), then ingest and record each feed's pages in turn."""
         t0 = time.perf_counter()
         res = PollResult()
-        for feed in self.feeds_of(sources, res.problems):
-            self._poll_feed(feed, res)
+        feeds = self.feeds_of(sources, res.problems)
+        res.feeds = len(feeds)
+        plans: list[_Plan] = []
+        self._plan(feeds, res, plans, depth=0)
+        wanted = [(item.url, seen) for plan in plans for item, seen in plan.todo]
+        pages = self._fetch_all([(u, *((seen["etag"], seen["last_modified"]) if seen else (None, None)))
+                                 for u, seen in wanted])
+        for plan in plans:
+            self._store(plan, pages, res)
         res.seconds = time.perf_counter() - t0
         return res
 
-    def _poll_feed(self, url: str, res: PollResult, depth: int = 0) -> None:
-        state = watch_row(self.store, "watch_feeds", url) or {}
-        got = self.fetcher.get(url, state.get("etag"), state.get("last_modified"))
-        res.feeds += depth == 0
-        if got.status == 304:
-            res.not_modified += 1
-            return
-        if not got.ok:
-            res.problems.append(_problem(url, got.problem or f"HTTP {got.status}"))
-            res.failed_feeds += depth == 0
-            return
-        if not looks_like_feed(got.content_type, got.body):
-            feeds = discover_feeds(_decode(got), got.final_url or url) if depth == 0 else []
-            if not feeds:
-                res.problems.append(Problem(url, "parse", "not a feed, and the page announces none"))
+    def _fetch_all(self, requests: list[tuple[str, str | None, str | None]]) -> dict[str, Fetched]:
+        """url -> response for each (url, etag, last_modified), several hosts at once (one
+        request per host at a time: ``Fetcher`` holds a lock per host)."""
+        workers = max(1, min(self.fetcher.p.concurrency, len(requests)))
+        if workers == 1:
+            return {u: self.fetcher.get(u, e, m) for u, e, m in requests}
+        with ThreadPoolExecutor(workers, thread_name_prefix="watch") as pool:
+            got = pool.map(lambda r: self.fetcher.get(*r), requests)
+            return {r[0]: g for r, g in zip(requests, got)}
+
+    def _plan(self, feeds: list[str], res: PollResult, plans: list, depth: int) -> None:
+        states = {u: watch_row(self.store, "watch_feeds", u) or {} for u in feeds}
+        fetched = self._fetch_all([(u, states[u].get("etag"), states[u].get("last_modified"))
+                                   for u in feeds])
+        for url in feeds:
+            got = fetched[url]
+            if got.status == 304:
+                res.not_modified += 1
+                continue
+            if not got.ok:
+                res.problems.append(_problem(url, got.problem or f"HTTP {got.status}"))
                 res.failed_feeds += depth == 0
-                return
-            self._discovered[url] = feeds
-            for f in feeds:
-                self._poll_feed(f, res, depth + 1)
-            return
-        try:
-            title, items, flaw = parse_feed(got.body, got.final_url or url)
-        except FeedError as exc:
-            res.problems.append(Problem(url, "parse", str(exc)))
-            res.failed_feeds += depth == 0
-            return
-        if flaw:
-            res.problems.append(Problem(url, "parse", flaw))
-            res.failed_feeds += depth == 0 and not items
-        records, pages = [], []
+                continue
+            if is_sitemap(got.body):
+                try:
+                    items, nested = parse_sitemap(got.body, got.final_url or url)
+                except FeedError as exc:
+                    res.problems.append(Problem(url, "parse", str(exc)))
+                    res.failed_feeds += depth == 0
+                    continue
+                if nested and depth < 2:
+                    self._plan(nested[:MAX_SITEMAPS], res, plans, depth + 1)
+                self._plan_items(_Plan(url, None, got), items, res, plans)
+                continue
+            if not looks_like_feed(got.content_type, got.body):
+                found = discover_feeds(_decode(got), got.final_url or url) if depth == 0 else []
+                if not found and depth == 0:  # no feed announced: the site's sitemaps
+                    found = self._sitemaps(got.final_url or url)
+                if not found:
+                    res.problems.append(Problem(url, "parse", "not a feed, and the page "
+                                                "announces none"))
+                    res.failed_feeds += 1
+                    continue
+                self._discovered[url] = found
+                self._plan(found, res, plans, depth + 1)
+                continue
+            try:
+                title, items, flaw = parse_feed(got.body, got.final_url or url)
+            except FeedError as exc:
+                res.problems.append(Problem(url, "parse", str(exc)))
+                res.failed_feeds += depth == 0
+                continue
+            if flaw:
+                res.problems.append(Problem(url, "parse", flaw))
+                res.failed_feeds += depth == 0 and not items
+            self._plan_items(_Plan(url, title, got), items, res, plans)
+
+    def _plan_items(self, plan: _Plan, items: list[Item], res: PollResult, plans: list) -> None:
+        planned = {item.url for p in plans for item, _ in p.todo}
         for item in items:
-            self._item(item, url, records, pages, res)
+            seen = watch_row(self.store, "watch_pages", item.url)
+            if seen is not None and not (item.updated and (seen["updated"] or "") < item.updated):
+                res.unchanged += 1  # seen, and the feed does not say it changed: not fetched
+            elif item.url not in planned:
+                plan.todo.append((item, seen))
+                planned.add(item.url)
+        plans.append(plan)
+
+    def _sitemaps(self, site_url: str) -> list[str]:
+        """The sitemaps robots.txt names, else /sitemap.xml."""
+        parts = urlsplit(site_url)
+        listed = self.fetcher.sitemaps(site_url)
+        return listed or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+
+    def _store(self, plan: _Plan, pages: dict[str, Fetched], res: PollResult) -> None:
+        records: list[dict] = []
+        rows: list[dict] = []
+        for item, seen in plan.todo:
+            self._page(item, seen, plan.url, pages[item.url], records, rows, res)
         if records:
             self._ingest(records, res)
-        put_watch_rows(self.store, [{"url": url, "title": title, "etag": got.etag,
-                                     "last_modified": got.last_modified, "polled_at": time.time(),
-                                     "status": "ok"}], pages)
+        put_watch_rows(self.store, [{"url": plan.url, "title": plan.title, "etag": plan.got.etag,
+                                     "last_modified": plan.got.last_modified,
+                                     "polled_at": time.time(), "status": "ok"}], rows)
 
-    def _item(self, item: Item, feed: str, records: list, pages: list, res: PollResult) -> None:
-        seen = watch_row(self.store, "watch_pages", item.url)
-        if seen is not None and not (item.updated and (seen["updated"] or "") < item.updated):
-            res.unchanged += 1  # seen, and the feed does not say it changed: not fetched
-            return
-        got = self.fetcher.get(item.url, *(seen["etag"], seen["last_modified"]) if seen else (None, None))
+    def _page(self, item: Item, seen: dict | None, feed: str, got: Fetched, records: list,
+              rows: list, res: PollResult) -> None:
         if got.status == 304:
             res.unchanged += 1
-            pages.append({**seen, "updated": item.updated, "fetched_at": time.time()})
+            rows.append({**seen, "updated": item.updated, "fetched_at": time.time()})
             return
         if not got.ok:
             res.problems.append(_problem(item.url, got.problem or f"HTTP {got.status}"))
@@ -171,9 +243,9 @@ class Watcher:
         if item.published:
             rec["published"] = item.published[:10]
         records.append(rec)
-        pages.append({"url": item.url, "final_url": got.final_url, "article_id": aid, "feed": feed,
-                      "updated": item.updated, "etag": got.etag, "last_modified": got.last_modified,
-                      "fetched_at": time.time()})
+        rows.append({"url": item.url, "final_url": got.final_url, "article_id": aid, "feed": feed,
+                     "updated": item.updated, "etag": got.etag, "last_modified": got.last_modified,
+                     "fetched_at": time.time()})
 
     def _ingest(self, records: list[dict], res: PollResult) -> None:
         with tempfile.TemporaryDirectory(prefix="newsweave-watch-") as tmp:
