@@ -160,3 +160,42 @@ def test_a_site_without_a_feed_is_read_through_its_sitemap(env):
     assert len(res.new) == 3 and not res.problems, (res.line(), res.problems)
     again = watcher.poll([f"{base}/"])  # the sitemaps answer 304, nothing refetched
     assert len(again.new) == 0 and site.hits["/news/0.html"] == 1
+
+
+def test_killed_mid_poll_loses_nothing_committed_and_the_next_poll_resumes(env, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    site, base, _store, _watcher = env
+    _feed(site, base, 12, range(3))
+    _feed(site, base, 13, range(3))
+    site.slow.add("/f13/p2.html")
+    db = tmp_path / "killed.db"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("watch:\n  host_delay_s: 0\n  retries: 0\n  timeout_s: 30\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsweave.cli", "watch", f"{base}/feed12.xml", f"{base}/feed13.xml",
+         "--db", str(db), "--once", "--config", str(cfg)], cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while site.hits.get("/f13/p2.html", 0) == 0 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)  # mid-poll: the slow page is being served
+    proc.wait(timeout=30)
+    site.slow.clear()
+    with Store(db) as store:  # the file opens, and what it holds is whole
+        before = store.count("articles")
+        pipeline = _watcher.pipeline
+        with Fetcher(Politeness(host_delay_s=0.0, retries=0)) as fetcher:
+            res = Watcher(store, pipeline, fetcher).poll([f"{base}/feed12.xml", f"{base}/feed13.xml"])
+        assert not res.problems, res.problems
+        assert before + len(res.new) == 6 == store.count("articles")  # each page stored once
+        with Fetcher(Politeness(host_delay_s=0.0, retries=0)) as fetcher:
+            again = Watcher(store, pipeline, fetcher).poll([f"{base}/feed12.xml", f"{base}/feed13.xml"])
+        assert again.not_modified == 2 and not again.new

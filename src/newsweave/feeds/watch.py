@@ -4,10 +4,10 @@ One poll: each source (a feed URL, a site whose home page announces its feeds, o
 is fetched with a conditional GET (several hosts at once, one request per host at a time) (an unchanged feed answers 304 and costs nothing more); each
 entry whose URL was never fetched is fetched, and an entry seen before is fetched again only when
 the feed dates it later than the last fetch (conditionally again: a 304 is "unchanged"). The
-pages go through the same ``ingest`` as files do (extraction with trafilatura, cleaning,
+pages of the poll go through one ``ingest`` as files do (extraction with trafilatura, cleaning,
 processing, incremental grouping; the same URL with new text becomes a new version), then the
-feed's and pages' fetch state is written. A crash loses at most the current feed's uncommitted
-pages: they are fetched again next poll, and ingest is idempotent by content hash.
+feeds' and pages' fetch state is written. A crash loses no committed article: pages whose state
+was not yet written are fetched again next poll, and ingest is idempotent by content hash.
 
 Every bad feed or page (HTTP error, timeout, too large, redirect loop, not a feed, not HTML,
 disallowed by robots.txt) is a ``Problem`` naming the URL and the reason; the poll goes on.
@@ -132,8 +132,7 @@ class Watcher:
         wanted = [(item.url, seen) for plan in plans for item, seen in plan.todo]
         pages = self._fetch_all([(u, *((seen["etag"], seen["last_modified"]) if seen else (None, None)))
                                  for u, seen in wanted])
-        for plan in plans:
-            self._store(plan, pages, res)
+        self._store(plans, pages, res)
         res.seconds = time.perf_counter() - t0
         return res
 
@@ -211,16 +210,20 @@ class Watcher:
         listed = self.fetcher.sitemaps(site_url)
         return listed or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
 
-    def _store(self, plan: _Plan, pages: dict[str, Fetched], res: PollResult) -> None:
+    def _store(self, plans: list[_Plan], pages: dict[str, Fetched], res: PollResult) -> None:
+        """Ingest every page the poll fetched in one run (one grouping pass, each changed story's
+        brief recomputed once), then record the feeds and pages: state is written only for what
+        is stored, so a crash before it means the next poll fetches those pages again."""
         records: list[dict] = []
         rows: list[dict] = []
-        for item, seen in plan.todo:
-            self._page(item, seen, plan.url, pages[item.url], records, rows, res)
+        for plan in plans:
+            for item, seen in plan.todo:
+                self._page(item, seen, plan.url, pages[item.url], records, rows, res)
         if records:
             self._ingest(records, res)
-        put_watch_rows(self.store, [{"url": plan.url, "title": plan.title, "etag": plan.got.etag,
-                                     "last_modified": plan.got.last_modified,
-                                     "polled_at": time.time(), "status": "ok"}], rows)
+        put_watch_rows(self.store, [{"url": p.url, "title": p.title, "etag": p.got.etag,
+                                     "last_modified": p.got.last_modified,
+                                     "polled_at": time.time(), "status": "ok"} for p in plans], rows)
 
     def _page(self, item: Item, seen: dict | None, feed: str, got: Fetched, records: list,
               rows: list, res: PollResult) -> None:
