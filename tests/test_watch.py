@@ -199,3 +199,13 @@ def test_killed_mid_poll_loses_nothing_committed_and_the_next_poll_resumes(env, 
         with Fetcher(Politeness(host_delay_s=0.0, retries=0)) as fetcher:
             again = Watcher(store, pipeline, fetcher).poll([f"{base}/feed12.xml", f"{base}/feed13.xml"])
         assert again.not_modified == 2 and not again.new
+
+
+def test_one_article_under_two_links_is_fetched_once(env):
+    site, base, store, watcher = env
+    site.set("/story.html", page_html(14, 1))
+    site.set("/feed.xml", rss(14, [(f"{base}/story.html?utm_source=rss", "A", None),
+                                   (f"{base}/story.html#top", "A again", None)]),
+             "application/rss+xml")
+    res = watcher.poll([f"{base}/feed.xml"])
+    assert len(res.new) == 1 and site.hits["/story.html"] == 1, res.line()

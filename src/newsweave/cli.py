@@ -190,8 +190,10 @@ class _Progress:
         self.bar.update(self.task, completed=done, total=total, description=what)
 
     def close(self) -> None:
+        """Stop the bar; the next call starts a fresh one (``watch`` runs one per poll)."""
         if self.bar is not None:
             self.bar.stop()
+        self.bar, self.task, self.t0 = None, None, time.monotonic()
 
 
 FORMATS = ("json", "md", "html")
@@ -317,12 +319,14 @@ def _watch(args) -> int:
     every = _interval(args.every)
     config = load_config(args.config)
     polite = Politeness(**config.get("watch"))
+    progress = _Progress(not args.quiet)
     with _open_store(args.db, must_exist=False) as store, Fetcher(polite) as fetcher:
-        watcher = Watcher(store, Pipeline(config=config), fetcher)
+        watcher = Watcher(store, Pipeline(config=config), fetcher, progress)
         polls = 0
         try:
             while True:
                 res = watcher.poll(args.sources)
+                progress.close()
                 polls += 1
                 if not args.quiet:
                     print(f"newsweave watch: poll {polls}: {res.line()}", file=sys.stderr)

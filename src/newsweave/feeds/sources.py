@@ -1,6 +1,7 @@
 """What ``newsweave watch`` follows: RSS/Atom feeds (read with feedparser), OPML lists of feeds,
-and sites, whose feeds are found from their home page's ``<link rel="alternate">`` (fetched with
-the same polite client, so robots.txt and the host delay hold for discovery too)."""
+sites, whose feeds are found in their home page (trafilatura's feed finder) or else in their
+sitemaps. Pages, feeds and sitemaps are all fetched by the watcher's polite client, so robots.txt
+and the host delay hold for discovery too (trafilatura's own discovery fetches by itself)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 from defusedxml import ElementTree as ET  # no entity expansion, no external entities
@@ -122,19 +124,25 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Item], list[str]]:
     return list({i.url: i for i in pages}.values()), list(dict.fromkeys(nested))
 
 
-_LINK = re.compile(r"<link\b[^>]*>", re.I)
-_ATTR = re.compile(r'([a-zA-Z-]+)\s*=\s*("[^"]*"|\'[^\']*\'|[^\s>]+)')
-
-
 def discover_feeds(html: str, base_url: str) -> list[str]:
-    """Feed URLs a page announces (``<link rel="alternate" type="application/rss+xml">``)."""
-    out = []
-    for tag in _LINK.findall(html):
-        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
-        if "alternate" in attrs.get("rel", "").lower().split() and \
-                attrs.get("type", "").lower() in FEED_TYPES and attrs.get("href"):
-            out.append(absolute(base_url, attrs["href"]))
-    return list(dict.fromkeys(out))
+    """Feed URLs a page announces (``<link rel="alternate" type="application/rss+xml">``, else
+    links that look like feeds): trafilatura's feed finder, which parses and does not fetch."""
+    from trafilatura.feeds import FeedParameters, determine_feed
+
+    host = urlsplit(base_url).netloc
+    return list(dict.fromkeys(determine_feed(html, FeedParameters(base_url, host, base_url))))
+
+
+def seen_key(url: str) -> str:
+    """The form of a URL that says whether it was seen: courlan's normalisation (lower-case host,
+    no fragment, no tracking parameters such as utm_*), so one article under two links is
+    fetched once."""
+    from courlan import normalize_url
+
+    try:
+        return normalize_url(url, strict=True)
+    except (ValueError, AttributeError):
+        return url
 
 
 def looks_like_feed(content_type: str, body: bytes) -> bool:

@@ -40,6 +40,7 @@ from .sources import (
     parse_feed,
     parse_sitemap,
     read_opml,
+    seen_key,
 )
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -100,8 +101,10 @@ class _Plan:
 class Watcher:
     """Polls sources into a store. ``fetcher`` carries the politeness settings."""
 
-    def __init__(self, store: Store, pipeline: Pipeline, fetcher: Fetcher):
-        self.store, self.pipeline, self.fetcher = store, pipeline, fetcher
+    def __init__(self, store: Store, pipeline: Pipeline, fetcher: Fetcher, progress=None):
+        """``progress``: the CLI's progress display, handed to ``ingest`` (long polls show a
+        bar while their pages are processed)."""
+        self.store, self.pipeline, self.fetcher, self.progress = store, pipeline, fetcher, progress
         self._discovered: dict[str, list[str]] = {}  # site -> its feeds (per Watcher)
 
     def feeds_of(self, sources: Iterable[str], problems: list[Problem]) -> list[str]:
@@ -194,14 +197,15 @@ class Watcher:
             self._plan_items(_Plan(url, title, got), items, res, plans)
 
     def _plan_items(self, plan: _Plan, items: list[Item], res: PollResult, plans: list) -> None:
-        planned = {item.url for p in plans for item, _ in p.todo}
+        planned = {seen_key(item.url) for p in plans for item, _ in p.todo}
         for item in items:
-            seen = watch_row(self.store, "watch_pages", item.url)
+            key = seen_key(item.url)
+            seen = watch_row(self.store, "watch_pages", key)
             if seen is not None and not (item.updated and (seen["updated"] or "") < item.updated):
                 res.unchanged += 1  # seen, and the feed does not say it changed: not fetched
-            elif item.url not in planned:
+            elif key not in planned:
                 plan.todo.append((item, seen))
-                planned.add(item.url)
+                planned.add(key)
         plans.append(plan)
 
     def _sitemaps(self, site_url: str) -> list[str]:
@@ -238,7 +242,7 @@ class Watcher:
         if ctype and ctype not in HTML_TYPES and not ctype.startswith("text/"):
             res.problems.append(Problem(item.url, "binary", f"not an HTML page ({ctype})"))
             return
-        aid = seen["article_id"] if seen else article_id(item.url)
+        aid = seen["article_id"] if seen else article_id(seen_key(item.url))
         rec = {"id": aid, "url": got.final_url or item.url, "html": _decode(got)}
         for key in ("title", "source"):
             if getattr(item, key):
@@ -246,7 +250,7 @@ class Watcher:
         if item.published:
             rec["published"] = item.published[:10]
         records.append(rec)
-        rows.append({"url": item.url, "final_url": got.final_url, "article_id": aid, "feed": feed,
+        rows.append({"url": seen_key(item.url), "final_url": got.final_url, "article_id": aid, "feed": feed,
                      "updated": item.updated, "etag": got.etag, "last_modified": got.last_modified,
                      "fetched_at": time.time()})
 
@@ -256,7 +260,7 @@ class Watcher:
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                             encoding="utf-8")
             by_url = {r["id"]: r["url"] for r in records}
-            out = ingest(self.store, [str(path)], self.pipeline,
+            out = ingest(self.store, [str(path)], self.pipeline, progress=self.progress,
                          input_name=lambda name: name if not name.startswith(tmp) else "watch")
         res.new += list(out.added)
         res.updated += list(out.versions)
