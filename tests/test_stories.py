@@ -185,3 +185,25 @@ def test_gate_ecb_slice():
 
 # Slightly below `bench/cluster.py --fast` (bench/RESULTS.md): WCL 0.947, ECB+ 1-8 0.911 / 0.713 / 0.911.
 GATE = {"wcl_f1": 0.93, "ecb_sub_f1": 0.89, "ecb_topic_f1": 0.69, "ecb_inc_f1": 0.89}
+
+
+def test_developments_split_where_publication_pauses():
+    from newsweave.group.developments import split_developments
+    from newsweave.model import Article
+
+    def art(i, day, title):
+        return Article(id=i, input=i, text=f"{title}. More text about it.", title=title,
+                       published=day)
+
+    arts = [art("a", "2000-07-25", "Jet crashes after takeoff"),
+            art("b", "2000-07-26", "Victims of jet crash named"),
+            art("c", "2000-08-02", "Experts study the jet's tyres"),
+            art("d", None, "An undated follow-up"),
+            art("e", "2000-08-03", "Tyre maker defends its product")]
+    devs = split_developments(arts)
+    assert [d.articles for d in devs] == [("a", "b"), ("c", "e", "d")]
+    assert (devs[0].first, devs[0].last, devs[1].first, devs[1].last) == (
+        "2000-07-25", "2000-07-26", "2000-08-02", "2000-08-03")
+    assert all(d.title for d in devs)
+    undated = split_developments([art("x", None, "One"), art("y", None, "Two")])
+    assert len(undated) == 1 and undated[0].first is None

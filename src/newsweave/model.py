@@ -347,8 +347,20 @@ class Story:
     timeline: tuple[TimelineItem, ...] = ()
     event: Event | None = None
     updates: tuple[Update, ...] = ()
+    events: tuple[SubEvent, ...] = ()  # its developments, in date order (group/developments.py)
     # what failed in this story's stages (reported in ``Report.problems``, not per story)
     problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubEvent:
+    """A development inside a story (the first reports, the investigation's findings, the
+    grounding weeks later): its articles, a title from them, and its publication date range."""
+
+    title: str
+    articles: tuple[str, ...]
+    first: str | None = None
+    last: str | None = None
 
 
 @dataclass(frozen=True)

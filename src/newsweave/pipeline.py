@@ -59,6 +59,7 @@ def default_stages(config: Config) -> list[Stage]:
     from .extract.extractor import Extractor
     from .extract.story import StoryExtraction
     from .extract.timing import TimeNormalizer
+    from .group.developments import DevelopmentSplitter
     from .group.single import SingleStoryGrouper
     from .group.stories import StoryGrouping
     from .summarize import Summarize
@@ -80,7 +81,7 @@ def default_stages(config: Config) -> list[Stage]:
         Extractor(config.get("extract.spacy_model")),
         PublicationDater(),
         TimeNormalizer(),
-        grouper, StoryExtraction(), ReuseLinker(),
+        grouper, StoryExtraction(), DevelopmentSplitter(), ReuseLinker(),
         CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold")),
         Summarize.from_config(config),
     ]

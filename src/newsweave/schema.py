@@ -94,6 +94,9 @@ STORY = _obj({
             "value": {"type": ["string", "number"]}, "text": {"type": "string"}, "article": _ID,
             "start": _OFF, "end": _OFF})},
         "note": _NULLSTR})},
+    "events": {"type": "array", "items": _obj({
+        "title": {"type": "string"}, "articles": {"type": "array", "items": _ID, "minItems": 1},
+        "first": _NULLSTR, "last": _NULLSTR}, required=["title", "articles"])},
     "updates": {"type": "array", "items": _obj({
         "what": {"type": "string"},
         "series": {"type": "array", "minItems": 2, "items": _obj({

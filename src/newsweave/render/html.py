@@ -317,6 +317,16 @@ def story_section(story: Story, articles: Mapping[str, Article] | None = None) -
         h.append('<h2 id="summary">Summary</h2><ul class="summary">')
         h += [f"<li>{esc(s.text)}{cites(s.citations)}</li>" for s in story.summary]
         h.append("</ul>")
+    if len(story.events) > 1:
+        h.append('<h2 id="developments">Developments</h2><ol class="developments">')
+        for ev in story.events:
+            when = esc(ev.first or "undated") + (f" – {esc(ev.last)}" if ev.last and ev.last != ev.first else "")
+            refs = "".join(f'<a class="src-ref" href="#src-{esc(story.id)}-{number[a]}">[{number[a]}]</a>'
+                           for a in sorted(ev.articles, key=lambda x: number.get(x, 0)) if a in number)
+            h.append(f'<li><span class="meta">{when}</span> {esc(ev.title)} '
+                     f'<span class="meta">({len(ev.articles)} article{"s" if len(ev.articles) != 1 else ""})'
+                     f"</span>{refs}</li>")
+        h.append("</ol>")
     if story.conflicts:
         h.append('<h2 id="conflicts">Where sources disagree</h2>')
         for c in story.conflicts:

@@ -75,6 +75,13 @@ def _story(story: Story, out: list[str], articles: dict[str, Article] | None = N
         for s in story.summary:
             out.append(f"- {_md(s.text)}{_cite(s.citations, number)}")
         out.append("")
+    if len(story.events) > 1:
+        out.append("### Developments\n")
+        for ev in story.events:
+            when = (ev.first or "undated") + (f" – {ev.last}" if ev.last and ev.last != ev.first else "")
+            refs = "".join(_ref(a, number) for a in sorted(ev.articles, key=lambda x: number.get(x, 0)))
+            out.append(f"- {when}: {_md(ev.title)} {refs}")
+        out.append("")
     if story.conflicts:
         out.append("### Where sources disagree\n")
         for c in story.conflicts:
