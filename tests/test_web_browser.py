@@ -95,7 +95,8 @@ def test_story_page_in_a_browser(tools, tmp_path, pipeline):
     bad = {page: [v for v in found if v["impact"] in ("serious", "critical")]
            for page, found in out["axe"].items()}
     assert not any(bad.values()), bad
-    for name, size in out["phone"].items():  # 390 px: no page scrolls sideways
+    for name, size in [*out["desktop"].items(), *out["phone"].items()]:  # 1280 and 390 px:
+        # no page scrolls sideways
         assert size["scrollWidth"] <= size["innerWidth"], (name, size)
     assert out["dialogs"] == []  # no alert() from the hostile articles ran
     assert out["external"] == []  # nothing requested from anywhere else

@@ -82,6 +82,14 @@ try {
   out.axe.article = await axeScan(page);
   await page.screenshot({ path: `${outDir}/article.png`, fullPage: true });
 
+  // The desktop page (1280 px) and a phone (390 px): which pages scroll sideways?
+  out.desktop = {};
+  for (const [name, url] of [['list', base + '/'], ['story', out.pages.story.url],
+                             ['article', articleUrl]]) {
+    await page.goto(url, { waitUntil: 'load' });
+    out.desktop[name] = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
+                                                     innerWidth: window.innerWidth }));
+  }
   // A phone: 390 px wide. Which pages scroll sideways (scrollWidth beyond the viewport)?
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const pp = await phone.newPage();
