@@ -44,3 +44,16 @@ def test_a_dateline_place_is_a_place():
     arts = [Article(id="a", input="a", text="x", dateline="PORT ALDANE")]
     out = datelined_places(ents, arts)
     assert [e.type for e in out] == ["GPE", "PERSON"]
+
+
+def test_a_name_in_apposition_with_its_acronym_is_one_entity():
+    text = ("The crash was studied by the French Bureau of Accident Investigation, or BEA, which "
+            "said the BEA would report in August. Tony Blair, the UK premier, spoke.")
+    long = "French Bureau of Accident Investigation"
+    ms = [Mention("a", text.index(long), text.index(long) + len(long), long, "ORG"),
+          Mention("a", text.index("BEA"), text.index("BEA") + 3, "BEA", "ORG"),
+          Mention("a", text.index("Tony"), text.index("Tony") + 10, "Tony Blair", "PERSON"),
+          Mention("a", text.index("UK"), text.index("UK") + 2, "UK", "GPE")]
+    got = names(ms, {"a": text})
+    assert got[long] == {long, "BEA"}
+    assert got["Tony Blair"] == {"Tony Blair"} and got["UK"] == {"UK"}  # a title, no definition

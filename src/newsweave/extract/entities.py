@@ -100,9 +100,26 @@ def initials(name: str, lower_words: bool = False) -> str:
     return "".join(letters).upper()
 
 
+# "the French Bureau of Accident Investigation, or BEA,"; "France's Accident and Inquiry Office,
+# the BEA,": a name set in apposition with an all-capitals short form names it, whatever the
+# short form's initials (a French acronym of an English rendering).
+APPOSITION = re.compile(
+    r"((?:[A-Z][\w’'&.-]*)(?:\s+(?:(?:of|and|for|de|du|des|la|le|on|the)\s+)?[A-Z][\w’'&.-]*)+)"
+    r",\s+(?:or|the)\s+([A-Z]{2,6})(?=[,;:)]|\.(?:\s|$))")
+
+
 def find_definitions(text: str) -> list[tuple[str, str, int, int]]:
-    """'Long Name (ACR)' definitions: (long, acronym, start of long, end of the parenthesis)."""
+    """'Long Name (ACR)' definitions, and long names set in apposition with an all-capitals
+    short form ('X, or ACR,'): (long, acronym, start of long, end of the definition)."""
     out = []
+    for m in APPOSITION.finditer(text):
+        long, start = m.group(1), m.start(1)
+        cut = max(long.rfind("'s "), long.rfind("’s "))
+        if cut >= 0:  # "France's Accident and Inquiry Office": the name after the possessive
+            start += cut + 3
+            long = long[cut + 3:]
+        if len(long.split()) >= 2 and long.split()[0][0].isupper():
+            out.append((long, m.group(2), start, m.end(2)))
     for m in DEFINITION.finditer(text):
         long, acr = surface(m.group(1)), m.group(2).replace(".", "")
         if not acr.isupper() and not acr[:-1].isupper():
@@ -231,6 +248,8 @@ class EntityResolver:
             for t in texts_of[k]:
                 if t.isupper() and 2 <= len(t) <= 6 and fold(t) in defs:
                     target = "".join(name_tokens(defs[fold(t)], expand))
+                    if target in by_key and label_of[target] == "PERSON":
+                        break  # "Tony Blair, the PM.": a title, not a definition
                     if target in by_key:
                         union(target, k)
                         break
