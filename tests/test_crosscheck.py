@@ -235,3 +235,28 @@ def test_counts_of_different_places_never_conflict():
     assert found == []
     found = number_conflicts([four, five, aboard, total])
     assert [c.topic for c in found] == ["number of people killed on the ground"]
+
+
+def test_an_approximate_figure_fits_a_near_one():
+    ns = [_n("a", 200, "about 200 mph", "mph"), _n("b", 195, "195 mph", "mph")]
+    assert number_conflicts(ns) == []
+    far = [_n("a", 200, "about 200 mph", "mph"), _n("b", 150, "150 mph", "mph")]
+    assert len(number_conflicts(far)) == 1
+
+
+def test_measures_of_unnamed_objects_and_different_counted_things_do_not_conflict():
+    inches = [_n("a", 16, "a 16-inch gash", "inch"), _n("b", 12, "a 12-inch slice", "inch")]
+    assert number_conflicts(inches) == []
+    crew = [_n("a", 44, "Forty-four members", "member"),
+            _n("b", 9, "nine French crew members", "French crew member")]
+    assert number_conflicts(crew) == []
+    same = [_n("a", 9, "nine crew members", "crew member"),
+            _n("b", 10, "ten French crew members", "French crew member")]
+    [c] = number_conflicts(same)
+    assert c.topic == "number of crew members"
+
+
+def test_a_plural_name_is_not_pluralised_again():
+    ns = [_n("a", 5, "five Concordes", "Concordes"), _n("b", 7, "seven Concordes", "Concordes")]
+    [c] = number_conflicts(ns)
+    assert c.topic == "number of Concordes"

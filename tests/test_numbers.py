@@ -62,3 +62,12 @@ def test_counts_said_without_a_numeral(counts, text, value, subject):
 
 def test_a_day_of_mourning_is_not_a_length(counts):
     assert not [f for f in counts("Friday was a day of mourning in the town.") if f[1] == "day"]
+
+
+@pytest.mark.parametrize("text", [
+    "Air France Flight 4590 crashed on takeoff.",
+    "Engine 2 failed, and engines No. 1 and 2 lost power.",
+    "The prototype Concorde 001 first flew in 1969.",
+])
+def test_numbers_that_name_are_not_counts(counts, text):
+    assert [f for f in counts(text) if f[0] in (1, 2, 4590)] == []

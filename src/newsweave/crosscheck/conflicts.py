@@ -23,6 +23,12 @@ from ..model import Claim, Conflict, ConflictClaim, Entity, NumberMention, Quote
 
 _LOWER_BOUND = re.compile(r"\b(?:at\s+least|more\s+than|over|upwards\s+of|no\s+fewer\s+than)\b", re.I)
 _UPPER_BOUND = re.compile(r"\b(?:at\s+most|up\s+to|fewer\s+than|less\s+than|no\s+more\s+than)\b", re.I)
+_APPROXIMATE = re.compile(r"\b(?:about|around|nearly|almost|roughly|approximately|some|"
+                          r"an\s+estimated|close\s+to)\b", re.I)
+# "a 16-inch gash", "a 9-pound tire part": a measure set before its object describes that object,
+# and which object is not kept, so two such measures are never compared.
+_MEASURE = re.compile(r"\d[\d.,]*-(?:inch|foot|feet|yard|mile|meter|metre|kilometer|km|pound|"
+                      r"ton|tonne|gallon|litre|liter|acre|hectare|degree|story|storey)\b", re.I)
 SKIP_UNITS = {"percent", "time", "fraction", "times"}
 PEOPLE = {"people", "person", "injured", "wounded", "dead", "civilian", "resident", "victim",
           "individual", "casualty"}
@@ -44,6 +50,8 @@ def _where(text: str) -> str | None:
 def _plural(noun: str) -> str:
     if noun in _NO_PLURAL or noun.endswith("ed"):
         return noun
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is")):
+        return noun  # already plural: "Concordes", "Americans" (a name's plural kept as written)
     if noun.endswith(("s", "x", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
@@ -56,6 +64,8 @@ def _bounds(n: NumberMention) -> tuple[float, float]:
         return n.value, float("inf")
     if _UPPER_BOUND.search(n.text):
         return 0, n.value
+    if n.approximate or _APPROXIMATE.search(n.text):  # "about 200 mph" holds with "195 mph"
+        return n.value * 0.9, n.value * 1.1
     return n.value, n.value
 
 
@@ -107,12 +117,16 @@ def number_disagreements(
     related = related or (lambda a, b: True)
     groups: dict[tuple[str, str | None, str | None], list[NumberMention]] = defaultdict(list)
     for n in numbers:
-        if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text):
-            continue  # "eleven of the injured": a part, not a rival total
-        noun = n.subject.split()[-1] if n.subject.split() else ""
+        if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text) or _MEASURE.search(n.text):
+            continue  # "eleven of the injured": a part, not a rival total; "a 16-inch gash"
+        words = n.subject.split()
+        noun = words[-1] if words else ""
         if not _WORDLIKE.match(noun):
             continue  # an identifier ("No. 2", "engine . 1"), not a count
-        if n.role in {"killed", "injured"} and noun in PEOPLE:
+        # the counted thing with its noun modifiers ("crew member" is not "member"), without
+        # capitalised qualifiers ("nine French crew members" counts crew members)
+        noun = " ".join([w for w in words[:-1] if not w[:1].isupper()] + [noun])
+        if n.role in {"killed", "injured"} and (noun in PEOPLE or words[-1] in PEOPLE):
             noun = "people"
         groups[(noun, n.role, _where(n.text))].append(n)
     conflicts: list[Conflict] = []

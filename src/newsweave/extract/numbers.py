@@ -41,7 +41,7 @@ CASUALTY_WORDS = {"injured": "injured", "wounded": "injured", "hurt": "injured",
 APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over",
           "more", "least", "up", "than", "only", "estimated", "dozens", "several"}
 TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour",
-              "hours", "minute", "minutes", "decade", "decades"}
+              "hours", "minute", "minutes", "second", "seconds", "decade", "decades"}
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _MONTHS = frozenset(MONTH_NUM)
 
@@ -93,6 +93,29 @@ _POPULATED = frozenset({"town", "city", "village", "community", "population", "s
 _SPAN_AFTER = frozenset({"after", "before", "later", "earlier", "ago", "'s", "’s"})
 _SPAN_BEFORE = frozenset({"for", "within", "take", "takes", "took", "taking", "taken", "last",
                           "lasted", "lasts", "spent", "spend"})
+
+
+def _is_identifier(tok) -> bool:
+    """A number that names rather than counts: after its noun ("Flight 4590", "Engine 2",
+    "Concorde 001"), after "No."/"number"/"#", or written with a leading zero ("001")."""
+    if len(tok.text) > 1 and tok.text[0] == "0" and tok.text.isdigit():
+        return True
+    if tok.i == 0:
+        return False
+    if tok.dep_ == "conj" and tok.head.i < tok.i and tok.head.like_num and _is_identifier(tok.head):
+        return True  # "engines No. 1 and 2"
+    doc = tok.doc
+    prev = doc[tok.i - 1]
+    if prev.lower_ in {"no.", "no", "number", "#", "nos.", "nr."} and prev.whitespace_:
+        return True
+    if prev.text == "." and tok.i >= 2 and doc[tok.i - 2].lower_ in {"no", "nos", "nr"}:
+        return True  # "No." split by the tokenizer
+    if prev.lower_ in {"and", "or", ",", "to"} and tok.i >= 2 and doc[tok.i - 2].like_num and \
+            doc[tok.i - 2].i < tok.i and _is_identifier(doc[tok.i - 2]):
+        return True  # "engines No. 1 and 2"
+    # English counts come before their noun; a number right after a singular noun is its label
+    return prev.pos_ in {"NOUN", "PROPN"} and prev.tag_ in {"NN", "NNP"} and bool(prev.whitespace_) \
+        and prev.lower_ not in TIME_UNITS and tok.text[:1].isdigit()
 
 
 def _range_partner(tok):
@@ -274,7 +297,7 @@ class NumberExtractor:
             if tok.lower_ in {"one"} and tok.dep_ in {"nsubj", "dobj", "pobj"} and not any(
                     c.dep_ == "prep" for c in tok.children):
                 continue  # "one of the few", "no one": pronoun uses
-            if tok.ent_type_ in {"ORDINAL"} or _is_date_number(tok):
+            if tok.ent_type_ in {"ORDINAL"} or _is_date_number(tok) or _is_identifier(tok):
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_.replace(".", "") in {"am", "pm", "o'clock"}:
                 continue  # clock times: "8 am"
