@@ -260,3 +260,9 @@ def test_a_plural_name_is_not_pluralised_again():
     ns = [_n("a", 5, "five Concordes", "Concordes"), _n("b", 7, "seven Concordes", "Concordes")]
     [c] = number_conflicts(ns)
     assert c.topic == "number of Concordes"
+
+
+def test_a_count_said_to_be_a_part_is_not_a_rival_total():
+    ns = [_n("a", 5, "remaining five Concordes", "Concordes"),
+          _n("b", 7, "other seven Concordes", "Concordes"), _n("c", 6, "six Concordes", "Concordes")]
+    assert number_conflicts(ns) == []

@@ -33,6 +33,8 @@ SKIP_UNITS = {"percent", "time", "fraction", "times"}
 PEOPLE = {"people", "person", "injured", "wounded", "dead", "civilian", "resident", "victim",
           "individual", "casualty"}
 _WORDLIKE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
+# "the other seven Concordes", "its five remaining Concordes": a part, not the total
+_SUBSET = re.compile(r"\b(?:other|remaining|another|additional|further|extra|surviving|rest)\b", re.I)
 _PARTITIVE = re.compile(r"^(?:\w+\s+){1,3}of\s+(?:the|his|her|their|its|whom|which|them)\b", re.I)
 
 
@@ -117,7 +119,8 @@ def number_disagreements(
     related = related or (lambda a, b: True)
     groups: dict[tuple[str, str | None, str | None], list[NumberMention]] = defaultdict(list)
     for n in numbers:
-        if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text) or _MEASURE.search(n.text):
+        if n.unit in SKIP_UNITS or _PARTITIVE.match(n.text) or _MEASURE.search(n.text) \
+                or _SUBSET.search(n.text):
             continue  # "eleven of the injured": a part, not a rival total; "a 16-inch gash"
         words = n.subject.split()
         noun = words[-1] if words else ""

@@ -82,6 +82,9 @@ def _is_date_number(tok) -> bool:
         tok.i + 2 < len(tok.doc) and tok.nbor(2).text.isdigit() and tok.nbor(1).text == ":"
 
 
+# Words that make a count a part of a larger whole: "the other seven", "its remaining five".
+SUBSET = frozenset({"other", "remaining", "another", "additional", "further", "extra", "surviving",
+                    "rest"})
 # "failed twice", "up to twice the speed": how many times
 MULTIPLES = {"twice": 2, "thrice": 3}
 # Places counted by their people: "a town of 20,000", "a city of 2 million"
@@ -376,6 +379,8 @@ class NumberExtractor:
             sent = tok.sent
             s, e = _phrase_span(tok, noun, sent)
             s = min(s, first.idx)
+            if tok.i >= 1 and doc[tok.i - 1].lower_ in SUBSET and doc[tok.i - 1].i >= sent.start:
+                s = min(s, doc[tok.i - 1].idx)  # "its remaining five Concordes": a part, said so
             e = max(e, _placed_end(noun if noun is not None else tok))
             if understood:
                 if tok.i > 0 and doc[tok.i - 1].lower_ == "all":
