@@ -25,7 +25,8 @@ newsweave: make sense of multi-source news.
 
 Reads articles (folders, .txt, .html, .jsonl/.json, or '-' for JSONL on stdin), strips boilerplate,
 groups them into stories, finds copied text, checks claims across independent sources, and writes
-a report (JSON per spec/report-v1.md, Markdown, or one self-contained HTML file).
+a report (JSON per spec/report-v1.md, Markdown, or one self-contained HTML file). `ingest` and
+`watch` (RSS/Atom feeds, sites, OPML) keep a growing corpus in one SQLite file; `serve` browses it.
 """
 
 EPILOG = """\
