@@ -83,24 +83,20 @@ try {
   await page.screenshot({ path: `${outDir}/article.png`, fullPage: true });
 
   // The desktop page (1280 px) and a phone (390 px): which pages scroll sideways?
-  out.desktop = {};
-  for (const [name, url] of [['list', base + '/'], ['story', out.pages.story.url],
-                             ['article', articleUrl]]) {
-    await page.goto(url, { waitUntil: 'load' });
-    out.desktop[name] = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
-                                                     innerWidth: window.innerWidth }));
+  const pages = [['list', base + '/'], ['story', out.pages.story.url], ['article', articleUrl]];
+  async function widths(pg, shots) {
+    const got = {};
+    for (const [name, url] of pages) {
+      await pg.goto(url, { waitUntil: 'load' });
+      got[name] = await pg.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
+                                             innerWidth: window.innerWidth }));
+      if (shots) await pg.screenshot({ path: `${outDir}/${shots}-${name}.png`, fullPage: true });
+    }
+    return got;
   }
-  // A phone: 390 px wide. Which pages scroll sideways (scrollWidth beyond the viewport)?
+  out.desktop = await widths(page, null);
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const pp = await phone.newPage();
-  out.phone = {};
-  for (const [name, url] of [['list', base + '/'], ['story', out.pages.story.url],
-                             ['article', articleUrl]]) {
-    await pp.goto(url, { waitUntil: 'load' });
-    out.phone[name] = await pp.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
-                                                 innerWidth: window.innerWidth }));
-    await pp.screenshot({ path: `${outDir}/phone-${name}.png`, fullPage: true });
-  }
+  out.phone = await widths(await phone.newPage(), 'phone');
   await phone.close();
 
   for (const [i, url] of extra.entries()) {
