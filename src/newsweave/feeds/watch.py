@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from ..model import Problem
 from ..pipeline import Pipeline
-from ..store.db import Store, put_watch_rows, watch_row
+from ..store.db import Store
 from ..store.ingest import ingest
 from .fetch import Fetched, Fetcher
 from .sources import (
@@ -150,7 +150,7 @@ class Watcher:
             return {r[0]: g for r, g in zip(requests, got)}
 
     def _plan(self, feeds: list[str], res: PollResult, plans: list, depth: int) -> None:
-        states = {u: watch_row(self.store, "watch_feeds", u) or {} for u in feeds}
+        states = {u: self.store.watch_row("watch_feeds", u) or {} for u in feeds}
         fetched = self._fetch_all([(u, states[u].get("etag"), states[u].get("last_modified"))
                                    for u in feeds])
         for url in feeds:
@@ -200,7 +200,7 @@ class Watcher:
         planned = {seen_key(item.url) for p in plans for item, _ in p.todo}
         for item in items:
             key = seen_key(item.url)
-            seen = watch_row(self.store, "watch_pages", key)
+            seen = self.store.watch_row("watch_pages", key)
             if seen is not None and not (item.updated and (seen["updated"] or "") < item.updated):
                 res.unchanged += 1  # seen, and the feed does not say it changed: not fetched
             elif key not in planned:
@@ -225,9 +225,9 @@ class Watcher:
                 self._page(item, seen, plan.url, pages[item.url], records, rows, res)
         if records:
             self._ingest(records, res)
-        put_watch_rows(self.store, [{"url": p.url, "title": p.title, "etag": p.got.etag,
-                                     "last_modified": p.got.last_modified,
-                                     "polled_at": time.time(), "status": "ok"} for p in plans], rows)
+        self.store.put_watch_rows([{"url": p.url, "title": p.title, "etag": p.got.etag,
+                                    "last_modified": p.got.last_modified,
+                                    "polled_at": time.time(), "status": "ok"} for p in plans], rows)
 
     def _page(self, item: Item, seen: dict | None, feed: str, got: Fetched, records: list,
               rows: list, res: PollResult) -> None:

@@ -370,6 +370,27 @@ class Store:
             row = row[0] if len(row) == 1 else None
         return json.loads(row["data"]) if row else None
 
+    def watch_row(self, table: str, url: str) -> dict | None:
+        """The ``watch_feeds`` or ``watch_pages`` row of ``url`` (newsweave watch), as a dict."""
+        if table not in ("watch_feeds", "watch_pages"):
+            raise ValueError(table)
+        row = self.db.execute(f"SELECT * FROM {table} WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row is not None else None
+
+    def put_watch_rows(self, feeds: Sequence[dict], pages: Sequence[dict]) -> None:
+        """Record fetched feeds and pages (one transaction)."""
+        with self.transaction():
+            for f in feeds:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO watch_feeds (url, title, etag, last_modified, "
+                    "polled_at, status) VALUES (:url, :title, :etag, :last_modified, :polled_at, "
+                    ":status)", f)
+            for p in pages:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO watch_pages (url, final_url, article_id, feed, "
+                    "updated, etag, last_modified, fetched_at) VALUES (:url, :final_url, "
+                    ":article_id, :feed, :updated, :etag, :last_modified, :fetched_at)", p)
+
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Full-text search over articles and facts; FTS5 syntax, plain words work as AND."""
         q = _fts_query(query)
@@ -385,28 +406,6 @@ class Store:
                 "LIMIT ?", (q, limit)):
             out.append({"kind": "fact", "id": r["story_id"], "snippet": r["statement"]})
         return out
-
-
-def watch_row(store: Store, table: str, url: str) -> dict | None:
-    """The ``watch_feeds`` or ``watch_pages`` row of ``url``, as a dict."""
-    if table not in ("watch_feeds", "watch_pages"):
-        raise ValueError(table)
-    row = store.db.execute(f"SELECT * FROM {table} WHERE url = ?", (url,)).fetchone()
-    return dict(row) if row is not None else None
-
-
-def put_watch_rows(store: Store, feeds: Sequence[dict], pages: Sequence[dict]) -> None:
-    """Record fetched feeds and pages (one transaction)."""
-    with store.transaction():
-        for f in feeds:
-            store.db.execute(
-                "INSERT OR REPLACE INTO watch_feeds (url, title, etag, last_modified, polled_at, "
-                "status) VALUES (:url, :title, :etag, :last_modified, :polled_at, :status)", f)
-        for p in pages:
-            store.db.execute(
-                "INSERT OR REPLACE INTO watch_pages (url, final_url, article_id, feed, updated, "
-                "etag, last_modified, fetched_at) VALUES (:url, :final_url, :article_id, :feed, "
-                ":updated, :etag, :last_modified, :fetched_at)", p)
 
 
 def _chunks(items: list, size: int):
