@@ -669,7 +669,7 @@ class SpeakerContext:
         if before and before[-1] in ".!?":
             # '..., the report said, followed by problems. ''The plane can neither ...'' ': a quote
             # opening a sentence after one whose reporting verb has a subject
-            said = self._sentence_cue(n)
+            said = self._sentence_cue(n, attrs)
             if said is not None:
                 return said
         if before:
@@ -677,7 +677,7 @@ class SpeakerContext:
         m = self.names.latest(p.open_at, {"ORG"}, prev_line[0]) or self.names.latest(p.open_at, {"PERSON"}, prev_line[0])
         return Attribution(self.names.canonical(m.key), m.start, m.end, m.key, m.kind) if m else None
 
-    def _sentence_cue(self, n: int) -> Attribution | None:
+    def _sentence_cue(self, n: int, attrs) -> Attribution | None:
         """The speaker of the reporting verb of the sentence just before quote ``n`` (in its
         paragraph, outside quotes), if that verb has a subject."""
         ts = self.spans[n][0]
@@ -693,7 +693,7 @@ class SpeakerContext:
                 continue
             subj = next((c for c in t.children if c.dep_ == "nsubj" and not self.inq[c.i]), None)
             if subj is not None:
-                found = self._name(subj, [None] * n, n)
+                found = self._name(subj, attrs, n)
                 if found.speaker:
                     found.cue = t.text
                     return found
