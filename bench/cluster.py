@@ -262,21 +262,20 @@ def run_fast() -> dict:
 
 def load_concorde() -> list[Article]:
     """The 10 articles of ../shared/gold/concorde.json (one developing story, 25 July to 27
-    September 2000), built as its ``input`` says, with their publication dates."""
-    gold = json.loads((SHARED / "gold" / "concorde.json").read_text("utf-8"))
-    ids = gold["input"]["doc_ids"]
-    docs = {}
-    for r in _jsonl(DATA / "duc2006" / "topics.jsonl"):
-        for d in r["documents"]:
-            if d["doc_id"] in ids:
-                docs[d["doc_id"]] = d
-    out = []
-    for i in ids:
-        d = docs[i]
-        text = f"{d['headline']}\n\n{d['text']}" if d.get("headline") else d["text"]
-        a = _article(i, text)
-        out.append(dataclasses.replace(a, published=d["date"][:10]))
-    return out
+    September 2000), built as its ``input`` says (``bench/claims.py``'s ``build_input``), with
+    their titles and publication dates."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from claims import build_input
+
+    gold_path = SHARED / "gold" / "concorde.json"
+    gold = json.loads(gold_path.read_text("utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        (path,) = build_input(gold_path, gold, Path(tmp))
+        records = list(_jsonl(path))
+    return [dataclasses.replace(_article(r["id"], r["text"]), title=r.get("title"),
+                                published=r.get("published")) for r in records]
 
 
 def run_developing(threshold: float | None = None, **kw) -> dict:
