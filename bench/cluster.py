@@ -7,6 +7,8 @@
     python bench/cluster.py --fast          # the CI gate slice
     python bench/cluster.py --developing    # developing stories (#21): each DUC 2004 cluster
                                             # alone, and the Concorde gold cluster, as one story?
+    python bench/cluster.py --stream        # developing stories (#21): all of DUC 2006 and DUC
+                                            # 2004 (1,750 articles) as one stream in date order
 
 Scores: BCubed precision / recall / F1 (per article, averaged) and adjusted Rand index, against
 ECB+ ``subtopic`` (86 events; each topic's two halves are two similar but different events) and
@@ -303,6 +305,47 @@ def run_developing(threshold: float | None = None, **kw) -> dict:
             "concorde_peer": len(set(tfidf_agglomerative(conc, [cut])[cut].values()))}
 
 
+def load_stream() -> tuple[list[Article], dict]:
+    """DUC 2006 (50 topics of 25 dated articles, headlines as titles) then DUC 2004 Task 2 (500
+    undated articles), with the topic or cluster of each: 1,750 articles."""
+    arts, gold = [], {}
+    for t in _jsonl(DATA / "duc2006" / "topics.jsonl"):
+        for d in t["documents"]:
+            a = dataclasses.replace(_article(d["doc_id"], d["text"]), title=d.get("headline"),
+                                    published=(d.get("date") or "")[:10] or None)
+            arts.append(a)
+            gold[a.id] = t["topic_id"]
+    duc, dg = load_duc()
+    arts += duc
+    gold.update({k: f"duc2004-{v}" for k, v in dg.items()})
+    return arts, gold
+
+
+def run_stream(**kw) -> dict:
+    """The #21 stream: every DUC 2006 and DUC 2004 article grouped at once (the grouper orders
+    them by date). Are the 10 Concorde gold articles (of DUC 2006 topic D0631D) one story, and
+    how much of that story is D0631D? Topic BCubed F1 is shown for reference only: DUC 2006
+    topics are themes (25 articles on e.g. one country's politics), not single events."""
+    arts, gold = load_stream()
+    conc = [a.id for a in load_concorde()]
+    t0 = time.perf_counter()
+    pred = ours(arts, **kw)
+    secs = time.perf_counter() - t0
+    cut, _ = _best_cut(*load_duc())
+    peer = tfidf_agglomerative(arts, [cut])[cut]
+    out = {"articles": len(arts), "s": secs, "peer_cut": cut}
+    for name, p in (("ours", pred), ("peer", peer)):
+        stories = {p[i] for i in conc}
+        main = max(stories, key=lambda s: sum(p[i] == s for i in conc))
+        members = [i for i in p if p[i] == main]
+        out[name] = {"concorde_stories": len(stories), "main_size": len(members),
+                     "main_d0631d": sum(gold[i] == "D0631D" for i in members) / len(members),
+                     "d0631d_in_main": sum(gold[i] == "D0631D" for i in members)
+                     / sum(g == "D0631D" for g in gold.values()),
+                     "topic_f1": bcubed(p, gold)[2]}
+    return out
+
+
 # -- printing -----------------------------------------------------------------------------------
 
 
@@ -353,8 +396,24 @@ def main(argv=None) -> None:
     ap.add_argument("--backend", default="minilm", help="minilm, or none (no embeddings)")
     ap.add_argument("--developing", action="store_true",
                     help="each DUC 2004 cluster alone, and the Concorde gold cluster: one story?")
+    ap.add_argument("--stream", action="store_true",
+                    help="DUC 2006 + DUC 2004 as one dated stream: the Concorde story whole?")
     args = ap.parse_args(argv)
     kw = {"backend": args.backend}
+    if args.stream:
+        if args.threshold is not None:
+            kw["threshold"] = args.threshold
+        r = run_stream(**kw)
+        print(f"DUC 2006 + DUC 2004 Task 2 as one stream ({r['articles']} articles, dated ones in "
+              f"date order); the 10 Concorde gold articles (topic D0631D):")
+        for name, label in (("ours", "ours (grouper, defaults)"),
+                            ("peer", f"tfidf+agglo cut {r['peer_cut']} (DUC tuned)")):
+            x = r[name]
+            print(f"  {label}: Concorde in {x['concorde_stories']} stories; the main one holds "
+                  f"{x['main_size']} articles, {x['main_d0631d']:.2f} of them D0631D, "
+                  f"{x['d0631d_in_main']:.2f} of D0631D; topic B3 F1 {x['topic_f1']:.3f}")
+        print(f"  ({r['s']:.1f} s for ours)")
+        return
     if args.developing:
         r = run_developing(args.threshold, **kw)
         print(f"Each DUC 2004 Task 2 cluster grouped alone ({r['clusters']} clusters of 10 "
