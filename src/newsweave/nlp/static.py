@@ -6,9 +6,10 @@ static model ships inside a PyPI package we install, and model2vec's own ``disti
 that are not in the lock file, so the distillation is done here the way model2vec does it: every
 vocabulary token goes through MiniLM alone (``[CLS] token [SEP]``, mean-pooled as MiniLM pools),
 the vectors are reduced by PCA to ``dims`` and weighted by SIF on a Zipf estimate of token
-frequency (word-piece vocabularies are roughly frequency ordered). The result is cached under
-``$NEWSWEAVE_CACHE`` (default ``~/.cache/newsweave``), outside the repository; the first call
-builds it (about a minute on two cores), later calls load it in well under a second.
+frequency (word-piece vocabularies are roughly frequency ordered). The result is cached in
+``models.cache_dir()`` (``$NEWSWEAVE_CACHE``, ``$XDG_CACHE_HOME/newsweave`` or
+``~/.cache/newsweave``), outside the repository; the first call builds it (about a minute on two
+cores), later calls load it in well under a second.
 
 >>> emb = StaticEmbedder()
 >>> emb.encode(["Quake hits Peru", "Earthquake in Peru"]).shape   # doctest: +SKIP
@@ -24,15 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .models import cache_dir
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 DIMS = 256
 SIF = 1e-4  # model2vec's default SIF coefficient
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("NEWSWEAVE_CACHE", Path.home() / ".cache" / "newsweave"))
 
 
 def model_path(dims: int = DIMS) -> Path:

@@ -32,10 +32,11 @@ class Summarize(StoryStage):
         self.llm = llm
 
     @classmethod
-    def from_config(cls, config) -> Summarize:
-        """Built from the ``summarize`` section of a Config (``words``, ``llm``), if it has one."""
+    def from_config(cls, config, embedder=None) -> Summarize:
+        """Built from the ``summarize`` section of a Config (``words``, ``llm``), if it has one;
+        ``embedder`` (an ``nlp.embed.Embedder``) encodes the sentences (default: MiniLM)."""
         section = (getattr(config, "data", None) or {}).get("summarize") or {}
-        return cls(words=int(section.get("words", 100)),
+        return cls(Summarizer(embedder), words=int(section.get("words", 100)),
                    llm=LLMSettings.from_config(section.get("llm")))
 
     def warm_up(self) -> None:
