@@ -7,7 +7,8 @@ file of the shape of ../shared/gold/seeds.json or concorde.json.
 Without --report the input is built as the gold file says (its ``input`` object: records taken
 from ``source_file``, in the order of ``doc_ids``; without one, the folder beside the gold named
 like it, ../shared/seeds for seeds.json), the real CLI is run on it with the shipped defaults
-(``single`` adds a config with ``group: {mode: single}``) and the report is scored.
+(``single`` adds a config with ``group: {mode: single}``) and the report is scored. ``--config
+FILE`` lays a newsweave config file under each mode's, e.g. ``run: {encoder: minilm-int8}``.
 
 Figures (``score()``; ``run()`` adds the run's seconds):
 - ``multi_source_precision``: of the report facts with ``independent_sources >= 2``, the share
@@ -34,6 +35,8 @@ import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("default", "single")
@@ -344,17 +347,20 @@ def _newsweave() -> str:
     return str(beside if beside.exists() else ROOT / ".venv" / "bin" / "newsweave")
 
 
-def analyze(inputs: list[Path], mode: str, folder: Path) -> dict:
-    """Run ``newsweave analyze`` on ``inputs`` with the shipped defaults (``single``: one story)
-    and return the JSON report."""
+def analyze(inputs: list[Path], mode: str, folder: Path, config: Path | None = None) -> dict:
+    """Run ``newsweave analyze`` on ``inputs`` with the shipped defaults, or ``config`` laid over
+    them (``single``: one story), and return the JSON report."""
     out = folder / f"report-{mode}.json"
     cmd = [_newsweave(), "analyze", *map(str, inputs), "--format", "json", "-o", str(out), "-q"]
-    if mode == "single":
-        cfg = folder / "single.yaml"
-        cfg.write_text("group:\n  mode: single\n", encoding="utf-8")
-        cmd += ["--config", str(cfg)]
-    elif mode != "default":
+    if mode not in MODES:
         raise ValueError(f"mode {mode!r}: expected one of {MODES}")
+    user = yaml.safe_load(config.read_text("utf-8")) or {} if config else {}
+    if mode == "single":
+        user = {**user, "group": {**(user.get("group") or {}), "mode": "single"}}
+    if user:
+        cfg = folder / f"{mode}.yaml"
+        cfg.write_text(yaml.safe_dump(user), encoding="utf-8")
+        cmd += ["--config", str(cfg)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -362,8 +368,10 @@ def analyze(inputs: list[Path], mode: str, folder: Path) -> dict:
     return json.loads(out.read_text("utf-8"))
 
 
-def gold_report(gold_path: Path | str, mode: str = "default") -> tuple[dict, dict, float]:
-    """Build the gold file's input and analyze it with the real CLI in ``mode``.
+def gold_report(gold_path: Path | str, mode: str = "default",
+                config: Path | None = None) -> tuple[dict, dict, float]:
+    """Build the gold file's input and analyze it with the real CLI in ``mode`` (``config``: a
+    newsweave config file laid under the mode's).
 
     Returns:
         (the gold, the JSON report, the CLI's wall time in seconds).
@@ -373,15 +381,15 @@ def gold_report(gold_path: Path | str, mode: str = "default") -> tuple[dict, dic
     with tempfile.TemporaryDirectory(prefix="bench-gold-") as tmp:
         inputs = build_input(gold_path, gold, Path(tmp))
         t0 = time.perf_counter()
-        report = analyze(inputs, mode, Path(tmp))
+        report = analyze(inputs, mode, Path(tmp), config)
         seconds = round(time.perf_counter() - t0, 1)
     return gold, report, seconds
 
 
-def run(gold_path: Path | str, mode: str = "default") -> dict:
-    """Analyze the gold file's input in ``mode`` and score the report: ``score()``'s figures
-    plus ``seconds`` (the CLI's wall time)."""
-    gold, report, seconds = gold_report(gold_path, mode)
+def run(gold_path: Path | str, mode: str = "default", config: Path | None = None) -> dict:
+    """Analyze the gold file's input in ``mode`` (with ``config``, see ``gold_report``) and score
+    the report: ``score()``'s figures plus ``seconds`` (the CLI's wall time)."""
+    gold, report, seconds = gold_report(gold_path, mode, config)
     return {**score(report, gold), "seconds": seconds}
 
 
@@ -433,6 +441,8 @@ def main() -> None:
                     help="gold file (repeat for several)")
     ap.add_argument("--report", type=Path, help="score this report instead of running the CLI")
     ap.add_argument("--mode", choices=[*MODES, "both"], default="default")
+    ap.add_argument("--config", type=Path,
+                    help="a newsweave config file for every run (the mode's settings over it)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     if args.report and len(args.gold) > 1:
@@ -445,7 +455,7 @@ def main() -> None:
             results[f"{name}:report"] = score(json.loads(args.report.read_text("utf-8")), gold)
             continue
         for mode in MODES if args.mode == "both" else (args.mode,):
-            results[f"{name}:{mode}"] = run(gold_path, mode)
+            results[f"{name}:{mode}"] = run(gold_path, mode, args.config)
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     else:

@@ -413,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--torch-threads", type=int, default=1,
                     help="torch intra-op threads for MiniLM (default 1: on a shared 2-core "
                          "machine a second thread spins more than it helps; 0 = torch's default)")
+    ap.add_argument("--encoder", choices=("minilm", "minilm-int8"), default="minilm",
+                    help="the summarizer's (and the --facts aligner's) sentence encoder, as "
+                         "run.encoder picks it")
     ap.add_argument("--shared", type=Path, default=SHARED)
     args = ap.parse_args(argv)
     if args.torch_threads:
@@ -422,18 +425,22 @@ def main(argv: list[str] | None = None) -> int:
             torch.set_num_threads(args.torch_threads)
         except ImportError:
             pass
+    from newsweave.nlp.embed import Embedder
+    from newsweave.summarize import Summarizer
+
+    summ = Summarizer(Embedder(args.encoder))
     every = not (args.duc2004 or args.duc2006 or args.seeds)
     if args.duc2004 or every:
-        _print_table("DUC 2004 Task 2", run_duc2004(args.limit, args.shared, facts=args.facts,
+        _print_table("DUC 2004 Task 2", run_duc2004(args.limit, args.shared, summ, facts=args.facts,
                                                     baselines=not args.no_baselines,
                                                     oracle=args.oracle,
                                                     corroboration=args.corroboration))
     if args.duc2006 or every:
-        _print_table("DUC 2006", run_duc2006(args.limit, args.shared, facts=args.facts,
+        _print_table("DUC 2006", run_duc2006(args.limit, args.shared, summ, facts=args.facts,
                                              baselines=not args.no_baselines, oracle=args.oracle,
                                              corroboration=args.corroboration))
     if args.seeds or every:
-        _print_seeds(run_seeds(args.shared))
+        _print_seeds(run_seeds(args.shared, summarizer=summ))
     return 0
 
 
