@@ -307,7 +307,8 @@ class Summarizer:
                                                        for k, c in enumerate(conflicts)}
         by_id = {a.id: a for a in arts}
         sides = Sides(conflicts, by_id)
-        extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, facts, sides),
+        support = support_index(facts)
+        extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, support, sides),
                                                    by_id, group_of)
                             if rendered[k] is not None) for c in cands]
         extra_lengths = [dispute_words(r) if r else 0 for r in rendered.values()]
@@ -332,19 +333,19 @@ class Summarizer:
             chosen_idx.remove(min(chosen_idx, key=lambda j: values[j]))
 
     @staticmethod
-    def _reach(c: Candidate, facts: Sequence[Fact], sides: Sides | None = None) -> list[Span]:
+    def _reach(c: Candidate, support: dict[str, list[tuple[int, int, int, Fact]]],
+               sides: Sides | None = None) -> list[Span]:
         """The candidate's own sentence and what it will likely cite: the support of the facts it
-        belongs to, less sentences whose figures differ from its own or that take another side
-        of a conflict (never cited, see cite)."""
+        belongs to (found through ``support_index``), less sentences whose figures differ from
+        its own or that take another side of a conflict (never cited, see cite)."""
         spans = [Span(c.article, c.sentence_start, c.sentence_end, "")]
         mine = sides.of(c.article, c.start, c.end) if sides else {}
-        for f in facts:
-            if any(sp.article == c.article and sp.start < c.end and c.start < sp.end
-                   for sp in f.support):
-                spans += [sp for sp in f.support
-                          if states(c.text, sp.text)
-                          and not (sides and sides.opposed(mine, sides.of(sp.article, sp.start,
-                                                                          sp.end)))]
+        mine_facts = {k: f for start, end, k, f in support.get(c.article, ())
+                      if start < c.end and c.start < end}
+        for _k, f in sorted(mine_facts.items()):
+            spans += [sp for sp in f.support
+                      if states(c.text, sp.text)
+                      and not (sides and sides.opposed(mine, sides.of(sp.article, sp.start, sp.end)))]
         return spans
 
     def _dispute_values(self, conflicts, arts, sets, weights, bonus) -> list[float]:
@@ -370,6 +371,17 @@ class Summarizer:
                     said.add(k)
                     out.append(rendered[k])
         return tuple(out)
+
+
+def support_index(facts: Sequence[Fact]) -> dict[str, list[tuple[int, int, int, Fact]]]:
+    """Per article, (start, end, fact number, fact) for every span that supports a fact, so a
+    sentence finds its facts without a pass over all of them (that pass made summaries of large
+    stories quadratic)."""
+    out: dict[str, list[tuple[int, int, int, Fact]]] = {}
+    for k, f in enumerate(facts):
+        for sp in f.support:
+            out.setdefault(sp.article, []).append((sp.start, sp.end, k, f))
+    return out
 
 
 def dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span], by_id: dict[str, Article],
