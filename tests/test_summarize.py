@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from newsweave.model import Article, Conflict, ConflictClaim, Fact, Story
+from newsweave.model import Article, Conflict, ConflictClaim, Fact, Span, Story
 from newsweave.nlp import split_sentences
 from newsweave.summarize import LLMRewriter, LLMSettings, Summarize, Summarizer
 from newsweave.summarize.candidates import candidates, trim_opener
@@ -355,3 +355,18 @@ def test_outlet_labels_of_a_dispute_are_not_counted_as_words():
 
     s = SummarySentence("Reports differ on X: a [Harbor Times, Coastline Post] / b [Valley Courier].", ())
     assert dispute_words(s) == 7
+
+
+def test_near_duplicates_found_block_by_block_as_at_once(summarizer, monkeypatch):
+    """Near-duplicate candidates are compared a block of rows at a time (no n x n matrix for
+    large stories); the blocks must find exactly what one pass finds."""
+    from newsweave.summarize import extractive
+
+    cands = summarizer.candidates(ARTICLES)
+    facts = [Fact(statement="twelve killed", status="consensus", independent_sources=2,
+                  support=tuple(Span(c.article, c.start, c.end, c.text)
+                                for c in cands if "killed" in c.text))]
+    at_once = summarizer.duplicates(cands, facts)
+    monkeypatch.setattr(extractive, "_BLOCK", 2)
+    assert summarizer.duplicates(cands, facts) == at_once
+    assert any(at_once), "the invented articles repeat sentences: some must be duplicates"

@@ -33,6 +33,9 @@ from .disputes import conflict_sentence, dispute_words, touches
 from .ordering import reading_order
 from .select import greedy, ilp
 
+# Candidates compared at a time for near-duplicates: a 1,024 x n block of word overlaps.
+_BLOCK = 1024
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -187,10 +190,10 @@ class Summarizer:
             except ValueError:
                 pass
         if st.corroboration_bonus and facts:
+            support = support_index(facts)
             for j, c in enumerate(cands):
-                k = max((f.independent_sources for f in facts
-                         if any(sp.article == c.article and sp.start < c.end and c.start < sp.end
-                                for sp in f.support)), default=1)
+                k = max((f.independent_sources for start, end, _k, f in support.get(c.article, ())
+                         if start < c.end and c.start < end), default=1)
                 bonus[j] += st.corroboration_bonus * unit * (k - 1)
         if query and st.query_weight:
             q = set(content_tokens(query))
@@ -211,12 +214,15 @@ class Summarizer:
                 .fit_transform([c.text for c in cands])
         except ValueError:
             return [frozenset() for _ in range(n)]
-        inter = (M @ M.T).toarray()
         size = np.asarray(M.sum(axis=1)).ravel()
-        share = inter / np.maximum(np.minimum.outer(size, size), 1)
-        np.fill_diagonal(share, 0)
-        same = [set(np.nonzero(share[j] >= self.settings.duplicate_overlap)[0].tolist())
-                for j in range(n)]
+        MT = M.T.tocsc()
+        same: list[set[int]] = []
+        for lo in range(0, n, _BLOCK):  # a block of rows at a time: no n x n matrix in memory
+            share = (M[lo:lo + _BLOCK] @ MT).toarray() / np.maximum(
+                np.minimum.outer(size[lo:lo + _BLOCK], size), 1)
+            share[np.arange(share.shape[0]), np.arange(lo, lo + share.shape[0])] = 0
+            same += [set(np.nonzero(row >= self.settings.duplicate_overlap)[0].tolist())
+                     for row in share]
         where: dict[str, list[int]] = {}
         for j, c in enumerate(cands):
             where.setdefault(c.article, []).append(j)
