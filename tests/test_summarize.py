@@ -370,3 +370,17 @@ def test_near_duplicates_found_block_by_block_as_at_once(summarizer, monkeypatch
     monkeypatch.setattr(extractive, "_BLOCK", 2)
     assert summarizer.duplicates(cands, facts) == at_once
     assert any(at_once), "the invented articles repeat sentences: some must be duplicates"
+
+
+def test_disputes_found_through_the_index_as_through_every_conflict(summarizer):
+    """Candidates find the disputes they touch through ``dispute_index`` (once per story), the
+    same ones a pass over every conflict with ``touches`` finds."""
+    from newsweave.summarize.extractive import dispute_ids, dispute_index
+
+    conflicts = [drone_conflict()]
+    by_id = {a.id: a for a in ARTICLES}
+    index = dispute_index(conflicts, by_id, {})
+    cands = summarizer.candidates(ARTICLES)
+    found = [dispute_ids(conflicts, [c], by_id, {}, index) for c in cands]
+    assert found == [dispute_ids(conflicts, [c], by_id, {}) for c in cands]
+    assert any(found)

@@ -29,7 +29,7 @@ from .candidates import Candidate, all_candidates
 from ..nlp.statements import states
 from .cite import Citer, Sides
 from .concepts import bigrams, content_tokens, document_frequency, word_count
-from .disputes import conflict_sentence, dispute_words, touches
+from .disputes import claim_extent, conflict_sentence, contested_claims, dispute_words, touches
 from .ordering import reading_order
 from .select import greedy, ilp
 
@@ -314,8 +314,9 @@ class Summarizer:
         by_id = {a.id: a for a in arts}
         sides = Sides(conflicts, by_id)
         support = support_index(facts)
+        disputed = dispute_index(conflicts, by_id, group_of)
         extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, support, sides),
-                                                   by_id, group_of)
+                                                   by_id, group_of, disputed)
                             if rendered[k] is not None) for c in cands]
         extra_lengths = [dispute_words(r) if r else 0 for r in rendered.values()]
         extra_values = self._dispute_values(conflicts, arts, sets, weights, bonus)
@@ -391,6 +392,24 @@ def support_index(facts: Sequence[Fact]) -> dict[str, list[tuple[int, int, int, 
 
 
 def dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span], by_id: dict[str, Article],
-                group_of: dict[str, int]) -> list[int]:
-    """The conflicts (by index) whose contested claims ``spans`` touch."""
-    return [k for k, conflict in enumerate(conflicts) if touches(conflict, spans, by_id, group_of)]
+                group_of: dict[str, int], index: dict[str, list[tuple[int, int, int]]] | None = None
+                ) -> list[int]:
+    """The conflicts (by index) whose contested claims ``spans`` touch (as ``touches`` decides;
+    with ``index`` from ``dispute_index``, without a pass over every conflict)."""
+    if index is None:
+        return [k for k, conflict in enumerate(conflicts)
+                if touches(conflict, spans, by_id, group_of)]
+    return sorted({k for sp in spans for start, end, k in index.get(sp.article, ())
+                   if sp.start < end and start < sp.end})
+
+
+def dispute_index(conflicts: Sequence[Conflict], by_id: dict[str, Article],
+                  group_of: dict[str, int]) -> dict[str, list[tuple[int, int, int]]]:
+    """Per article, (start, end, conflict number) of every contested claim's extent: what
+    ``touches`` compares spans with, computed once for all the candidates of a story."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for k, conflict in enumerate(conflicts):
+        for cl in contested_claims(conflict, group_of):
+            start, end = claim_extent(cl, by_id.get(cl.article))
+            out.setdefault(cl.article, []).append((start, end, k))
+    return out
