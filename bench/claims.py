@@ -8,7 +8,8 @@ Without --report the input is built as the gold file says (its ``input`` object:
 from ``source_file``, in the order of ``doc_ids``; without one, the folder beside the gold named
 like it, ../shared/seeds for seeds.json), the real CLI is run on it with the shipped defaults
 (``single`` adds a config with ``group: {mode: single}``) and the report is scored. ``--config
-FILE`` lays a newsweave config file under each mode's, e.g. ``run: {encoder: minilm-int8}``.
+FILE`` lays a newsweave config file under each mode's, e.g. ``run: {encoder: minilm-int8}``;
+``--save DIR`` keeps each report as DIR/<gold>-<mode>.json (to compare two configs' reports).
 
 Figures (``score()``; ``run()`` adds the run's seconds):
 - ``multi_source_precision``: of the report facts with ``independent_sources >= 2``, the share
@@ -368,13 +369,14 @@ def analyze(inputs: list[Path], mode: str, folder: Path, config: Path | None = N
     return json.loads(out.read_text("utf-8"))
 
 
-def gold_report(gold_path: Path | str, mode: str = "default",
-                config: Path | None = None) -> tuple[dict, dict, float]:
+def gold_report(gold_path: Path | str, mode: str = "default", config: Path | None = None,
+                save: Path | None = None) -> tuple[dict, dict, float]:
     """Build the gold file's input and analyze it with the real CLI in ``mode`` (``config``: a
     newsweave config file laid under the mode's).
 
     Returns:
-        (the gold, the JSON report, the CLI's wall time in seconds).
+        (the gold, the JSON report, the CLI's wall time in seconds); ``save``: a folder to keep
+        the report in, as <gold>-<mode>.json.
     """
     gold_path = Path(gold_path)
     gold = json.loads(gold_path.read_text("utf-8"))
@@ -383,13 +385,19 @@ def gold_report(gold_path: Path | str, mode: str = "default",
         t0 = time.perf_counter()
         report = analyze(inputs, mode, Path(tmp), config)
         seconds = round(time.perf_counter() - t0, 1)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            (save / f"{gold_path.stem}-{mode}.json").write_bytes(
+                (Path(tmp) / f"report-{mode}.json").read_bytes())
     return gold, report, seconds
 
 
-def run(gold_path: Path | str, mode: str = "default", config: Path | None = None) -> dict:
-    """Analyze the gold file's input in ``mode`` (with ``config``, see ``gold_report``) and score
-    the report: ``score()``'s figures plus ``seconds`` (the CLI's wall time)."""
-    gold, report, seconds = gold_report(gold_path, mode, config)
+def run(gold_path: Path | str, mode: str = "default", config: Path | None = None,
+        save: Path | None = None) -> dict:
+    """Analyze the gold file's input in ``mode`` (with ``config`` and ``save``, see
+    ``gold_report``) and score the report: ``score()``'s figures plus ``seconds`` (the CLI's wall
+    time)."""
+    gold, report, seconds = gold_report(gold_path, mode, config, save)
     return {**score(report, gold), "seconds": seconds}
 
 
@@ -443,6 +451,7 @@ def main() -> None:
     ap.add_argument("--mode", choices=[*MODES, "both"], default="default")
     ap.add_argument("--config", type=Path,
                     help="a newsweave config file for every run (the mode's settings over it)")
+    ap.add_argument("--save", type=Path, help="keep each report in this folder")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     if args.report and len(args.gold) > 1:
@@ -455,7 +464,7 @@ def main() -> None:
             results[f"{name}:report"] = score(json.loads(args.report.read_text("utf-8")), gold)
             continue
         for mode in MODES if args.mode == "both" else (args.mode,):
-            results[f"{name}:{mode}"] = run(gold_path, mode, args.config)
+            results[f"{name}:{mode}"] = run(gold_path, mode, args.config, args.save)
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     else:
