@@ -373,14 +373,21 @@ def test_near_duplicates_found_block_by_block_as_at_once(summarizer, monkeypatch
 
 
 def test_disputes_found_through_the_index_as_through_every_conflict(summarizer):
-    """Candidates find the disputes they touch through ``dispute_index`` (once per story), the
-    same ones a pass over every conflict with ``touches`` finds."""
-    from newsweave.summarize.extractive import dispute_ids, dispute_index
+    """Candidates find the disputes they touch through ``dispute_index`` (once per story): the
+    same ones a direct check of every conflict's contested claims finds."""
+    from newsweave.summarize.disputes import claim_extent, contested_claims, dispute_index, touched
 
     conflicts = [drone_conflict()]
     by_id = {a.id: a for a in ARTICLES}
     index = dispute_index(conflicts, by_id, {})
     cands = summarizer.candidates(ARTICLES)
-    found = [dispute_ids(conflicts, [c], by_id, {}, index) for c in cands]
-    assert found == [dispute_ids(conflicts, [c], by_id, {}) for c in cands]
+
+    def direct(c) -> list[int]:
+        return [k for k, conflict in enumerate(conflicts)
+                if any(cl.article == c.article and c.start < e and s < c.end
+                       for cl in contested_claims(conflict, {})
+                       for s, e in [claim_extent(cl, by_id.get(cl.article))])]
+
+    found = [touched(index, [c]) for c in cands]
+    assert found == [direct(c) for c in cands]
     assert any(found)

@@ -64,15 +64,24 @@ def contested_claims(conflict: Conflict, group_of: dict[str, object] | None = No
     return list(conflict.claims)
 
 
-def touches(conflict: Conflict, spans: Sequence[Span],
-            articles: dict[str, Article] | None = None,
-            group_of: dict[str, object] | None = None) -> bool:
-    """True when one of ``spans`` overlaps one of the conflict's contested claims."""
-    for cl in contested_claims(conflict, group_of):
-        start, end = claim_extent(cl, (articles or {}).get(cl.article))
-        if any(sp.article == cl.article and sp.start < end and start < sp.end for sp in spans):
-            return True
-    return False
+def dispute_index(conflicts: Sequence[Conflict], articles: dict[str, Article] | None = None,
+                  group_of: dict[str, object] | None = None) -> dict[str, list[tuple[int, int, int]]]:
+    """Per article, (start, end, conflict number) of every contested claim's extent: built once
+    per story, so each candidate sentence finds the disputes it touches (``touched``) without a
+    pass over every conflict."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for k, conflict in enumerate(conflicts):
+        for cl in contested_claims(conflict, group_of):
+            start, end = claim_extent(cl, (articles or {}).get(cl.article))
+            out.setdefault(cl.article, []).append((start, end, k))
+    return out
+
+
+def touched(index: dict[str, list[tuple[int, int, int]]], spans: Sequence[Span]) -> list[int]:
+    """The conflicts (by number, in order) one of whose contested claims one of ``spans``
+    overlaps; ``index`` from ``dispute_index``."""
+    return sorted({k for sp in spans for start, end, k in index.get(sp.article, ())
+                   if sp.start < end and start < sp.end})
 
 
 def _exact(article: Article, start: int, end: int) -> Span:

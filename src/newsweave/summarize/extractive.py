@@ -29,7 +29,7 @@ from .candidates import Candidate, all_candidates
 from ..nlp.statements import states
 from .cite import Citer, Sides
 from .concepts import bigrams, content_tokens, document_frequency, word_count
-from .disputes import claim_extent, conflict_sentence, contested_claims, dispute_words, touches
+from .disputes import conflict_sentence, dispute_index, dispute_words, touched
 from .ordering import reading_order
 from .select import greedy, ilp
 
@@ -315,8 +315,7 @@ class Summarizer:
         sides = Sides(conflicts, by_id)
         support = support_index(facts)
         disputed = dispute_index(conflicts, by_id, group_of)
-        extras = [frozenset(k for k in dispute_ids(conflicts, self._reach(c, support, sides),
-                                                   by_id, group_of, disputed)
+        extras = [frozenset(k for k in touched(disputed, self._reach(c, support, sides))
                             if rendered[k] is not None) for c in cands]
         extra_lengths = [dispute_words(r) if r else 0 for r in rendered.values()]
         extra_values = self._dispute_values(conflicts, arts, sets, weights, bonus)
@@ -331,7 +330,7 @@ class Summarizer:
         chosen_idx = [chosen_idx[i] for i in reading_order(
             [cands[j] for j in chosen_idx], arts, [(sources[j], values[j]) for j in chosen_idx])]
         while True:
-            out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts, group_of)
+            out = self._assemble(chosen_idx, cands, cites, conflicts, rendered, arts, disputed)
             disputes = {id(r) for r in rendered.values() if r is not None}
             if sum(dispute_words(s) if id(s) in disputes else word_count(s.text)
                    for s in out) <= words or len(chosen_idx) <= 1:
@@ -364,14 +363,13 @@ class Summarizer:
         return [self.settings.dispute_weight * unit *
                 len({cl.article for cl in c.claims} & ids) / max(len(ids), 1) for c in conflicts]
 
-    def _assemble(self, chosen_idx, cands, cites, conflicts, rendered, arts, group_of):
+    def _assemble(self, chosen_idx, cands, cites, conflicts, rendered, arts, disputed):
         """The summary sentences, each dispute right after the first sentence that touches it."""
         out: list[SummarySentence] = []
         said: set[int] = set()
-        by_id = {a.id: a for a in arts}
         for j in chosen_idx:
             out.append(SummarySentence(cands[j].text, cites[j]))
-            for k in dispute_ids(conflicts, cites[j], by_id, group_of):
+            for k in touched(disputed, cites[j]):
                 if k not in rendered:
                     rendered[k] = conflict_sentence(conflicts[k], arts)
                 if k not in said and rendered[k] is not None:
@@ -388,28 +386,4 @@ def support_index(facts: Sequence[Fact]) -> dict[str, list[tuple[int, int, int, 
     for k, f in enumerate(facts):
         for sp in f.support:
             out.setdefault(sp.article, []).append((sp.start, sp.end, k, f))
-    return out
-
-
-def dispute_ids(conflicts: Sequence[Conflict], spans: Sequence[Span], by_id: dict[str, Article],
-                group_of: dict[str, int], index: dict[str, list[tuple[int, int, int]]] | None = None
-                ) -> list[int]:
-    """The conflicts (by index) whose contested claims ``spans`` touch (as ``touches`` decides;
-    with ``index`` from ``dispute_index``, without a pass over every conflict)."""
-    if index is None:
-        return [k for k, conflict in enumerate(conflicts)
-                if touches(conflict, spans, by_id, group_of)]
-    return sorted({k for sp in spans for start, end, k in index.get(sp.article, ())
-                   if sp.start < end and start < sp.end})
-
-
-def dispute_index(conflicts: Sequence[Conflict], by_id: dict[str, Article],
-                  group_of: dict[str, int]) -> dict[str, list[tuple[int, int, int]]]:
-    """Per article, (start, end, conflict number) of every contested claim's extent: what
-    ``touches`` compares spans with, computed once for all the candidates of a story."""
-    out: dict[str, list[tuple[int, int, int]]] = {}
-    for k, conflict in enumerate(conflicts):
-        for cl in contested_claims(conflict, group_of):
-            start, end = claim_extent(cl, by_id.get(cl.article))
-            out.setdefault(cl.article, []).append((start, end, k))
     return out
