@@ -413,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--torch-threads", type=int, default=1,
                     help="torch intra-op threads for MiniLM (default 1: on a shared 2-core "
                          "machine a second thread spins more than it helps; 0 = torch's default)")
-    ap.add_argument("--encoder", choices=("minilm", "minilm-int8", "minilm-cascade"), default="minilm",
+    ap.add_argument("--encoder", choices=("minilm", "minilm-int8"), default="minilm",
                     help="the summarizer's (and the --facts aligner's) sentence encoder, as "
                          "run.encoder picks it")
     ap.add_argument("--shared", type=Path, default=SHARED)

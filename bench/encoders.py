@@ -12,9 +12,9 @@ where the story stages' thresholds decide), the absolute difference from the fp3
 99th and 99.9th percentiles and its maximum, for all such pairs and for those whose fp32 cosine is
 0.5 or more (the range of the facts and citation thresholds); then, over every sentence and two
 others of its cluster with fp32 cosines of 0.4 or more to it, the same for the difference of the
-two cosines (which the facts aligner compares). Those maxima are what ``nlp.embed.INT8_TOLERANCE``
-and ``INT8_DIFFERENCE_TOLERANCE`` (the margins of ``run.encoder: minilm-cascade``) were chosen
-from. The int8 model file is built first if the cache lacks it (not timed).
+two cosines (which the facts aligner compares). Those maxima were the margins of the fp32
+re-check cascade measured in bench/RESULTS.md (#23; removed: it was slower than fp32). The int8
+model file is built first if the cache lacks it (not timed).
 """
 
 from __future__ import annotations

@@ -48,8 +48,8 @@ def test_int8_falls_back_to_fp32_minilm_without_onnxruntime(monkeypatch):
 
 
 def test_memo_keeps_each_backends_vectors_apart(monkeypatch):
-    def fake(self, texts, backend):
-        return np.stack([np.full(2, 8.0 if backend == "minilm-int8" else 1.0,
+    def fake(self, texts):
+        return np.stack([np.full(2, 8.0 if self.backend == "minilm-int8" else 1.0,
                                  dtype=np.float32) for _ in texts])
 
     monkeypatch.setattr(embed.Embedder, "_encode", fake)
@@ -62,31 +62,10 @@ def test_memo_keeps_each_backends_vectors_apart(monkeypatch):
 
 def test_run_encoder_is_checked_by_name():
     with pytest.raises(ConfigError, match="'run.encoder' must be one of minilm, minilm-int8, "
-                                          "minilm-cascade, got 'fp16'"):
+                                          "got 'fp16'"):
         load_config(run__encoder="fp16")
     assert load_config().get("run.encoder") == "minilm"
-    for name in ("minilm-int8", "minilm-cascade"):
-        assert load_config(run__encoder=name).get("run.encoder") == name
-
-
-def test_the_cascade_gives_int8_vectors_and_fp32_ones_on_demand(monkeypatch):
-    asked = []
-
-    def fake(self, texts, backend):
-        asked.append((backend, list(texts)))
-        return np.stack([np.full(2, 8.0 if backend == "minilm-int8" else 1.0,
-                                 dtype=np.float32) for _ in texts])
-
-    monkeypatch.setattr(embed.Embedder, "_encode", fake)
-    monkeypatch.setattr(embed.Embedder, "warm_up", lambda self: None)
-    cascade = embed.Embedder("minilm-cascade")
-    assert cascade.tolerance == embed.INT8_TOLERANCE > 0
-    assert embed.Embedder("minilm").tolerance == embed.Embedder("minilm-int8").tolerance == 0
-    with embed.memo():
-        assert cascade.encode(["a", "b"])[0][0] == 8.0
-        assert cascade.exact(["b"])[0][0] == 1.0
-        cascade.exact(["b"])  # memoised with the story's other fp32 vectors
-    assert asked == [("minilm-int8", ["a", "b"]), ("minilm", ["b"])]
+    assert load_config(run__encoder="minilm-int8").get("run.encoder") == "minilm-int8"
 
 
 def test_run_encoder_reaches_the_story_stages_only():

@@ -155,7 +155,7 @@ def test_the_embedding_memo_embeds_each_text_once_and_changes_no_vector(monkeypa
 
     calls = []
 
-    def fake(self, texts, backend):
+    def fake(self, texts):
         calls.append(list(texts))
         return np.stack([np.full(3, len(t), dtype=np.float32) for t in texts])
 

@@ -90,7 +90,7 @@ def _check(data: dict) -> None:
         raise ConfigError(f"'web.max_upload_bytes' must be a positive number of bytes, got "
                           f"{size!r}; e.g. 20000000 for 20 MB")
     run = data.get("run") or {}
-    encoders = ("minilm", "minilm-int8", "minilm-cascade")
+    encoders = ("minilm", "minilm-int8")
     if run.get("encoder") not in encoders:
         raise ConfigError(f"'run.encoder' must be one of {', '.join(encoders)}, got "
                           f"{run.get('encoder')!r}; the default is minilm")

@@ -96,12 +96,11 @@ def default_stages(config: Config) -> list[Stage]:
 
 def missing_components(stages: Sequence[Stage], encoder: str = "minilm") -> list[Problem]:
     """A ``warning`` problem for each optional component (``OPTIONAL``, and ``INT8_ENCODER``
-    when ``encoder`` is minilm-int8 or minilm-cascade) that ``stages`` would use and that is not installed: what
+    when ``encoder`` is minilm-int8) that ``stages`` would use and that is not installed: what
     the report loses, and the install command."""
     names = {st.name for st in stages}
     out = []
-    wanted = OPTIONAL + ((INT8_ENCODER,) if encoder in ("minilm-int8", "minilm-cascade")
-                         else ())
+    wanted = OPTIONAL + ((INT8_ENCODER,) if encoder == "minilm-int8" else ())
     for module, users, effect, install in wanted:
         if names & users and importlib.util.find_spec(module) is None:
             out.append(Problem("newsweave", "warning",

@@ -8,17 +8,12 @@ sentence can so support several facts (news sentences pack several claims), and 
 support is contained in an accepted one are dropped. Closeness mixes the MiniLM cosine with
 content-word overlap, and a disagreement on numbers lowers it, so "seven guards" and "three drones"
 never align by topic alone.
-
-With an embedder whose cosines may be off by a known ``tolerance`` (``run.encoder:
-minilm-cascade``, int8 vectors), every decision such an error could turn is taken again on the
-fp32 vectors of the units it involves (``FactAligner.propose_checked``), so the facts are those of
-the fp32 model.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +24,6 @@ from ..nlp.statements import (
     content_words,
     restatement_probabilities,
     restatement_threshold,
-    restatement_weights,
     states,
 )
 
@@ -48,8 +42,6 @@ MIN_WORDS = 5
 # With the learned pair model (nlp/statements.py): a match this far above its threshold needs no
 # mutual-best check.
 LEARNED_MARGIN = 0.3
-# A match under CONFIDENT must be (nearly) mutual: i's article holds no unit closer to j by this.
-MUTUAL_GAP = 0.02
 # Claims are taken from the first sentences of each article: news puts its facts first, and the
 # cap keeps alignment within memory for stories of book-length texts (n^2 similarities).
 MAX_SENTENCES_PER_ARTICLE = 80
@@ -57,14 +49,6 @@ MAX_SENTENCES_PER_ARTICLE = 80
 # matrix (4,000 units: 64 MB a matrix; the first article stages' stories stay far below it).
 BLOCK_FROM = 4000
 NEIGHBOURS = 64
-
-
-def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b.T`` of unit vectors, summed in float64 and rounded to float32: the same value for
-    the same two vectors whatever matrices they sit in, so that true ties (a pair and its
-    mirror, copies of one sentence) stay ties instead of being broken by BLAS rounding, and fp32
-    cosines computed for a few re-scored units equal those of the whole story's matrix."""
-    return (a.astype(np.float64) @ b.astype(np.float64).T).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -268,17 +252,13 @@ class FactAligner:
 
     def similarity(self, units: Sequence[Unit]) -> np.ndarray:
         """Pairwise closeness of the units (same-article pairs are not used)."""
-        vecs = self.embedder.encode([u.text for u in units])
-        return self.closeness(units)(cosines(vecs, vecs))
-
-    def closeness(self, units: Sequence[Unit]) -> Callable[[np.ndarray], np.ndarray]:
-        """The units' pairwise closeness as a function of their cosine matrix (the word and
-        figure terms computed once)."""
-        texts = [u.text for u in units]
         if self.learned:
-            return lambda cos: restatement_probabilities(texts, cos)
+            vecs = self.embedder.encode([u.text for u in units])
+            return restatement_probabilities([u.text for u in units], vecs @ vecs.T)
         from sklearn.feature_extraction.text import CountVectorizer
 
+        vecs = self.embedder.encode([u.text for u in units])
+        cos = vecs @ vecs.T
         n = len(units)
         words = CountVectorizer(binary=True, analyzer=lambda t: sorted(content_words(t)))
         try:
@@ -297,22 +277,10 @@ class FactAligner:
             lex -= 0.3 * ((shared == 0) & np.outer(has, has))
         except ValueError:
             pass
-        return lambda cos: COS_WEIGHT * cos + LEX_WEIGHT * lex
+        return COS_WEIGHT * cos + LEX_WEIGHT * lex
 
-    def slope(self) -> float:
-        """The most the closeness moves per unit of cosine: COS_WEIGHT, or for the learned model
-        its cosine coefficient times the logistic's steepest slope (1/4)."""
-        if self.learned:
-            return 0.25 * abs(float(restatement_weights()["coef"][0]))
-        return COS_WEIGHT
-
-    def _propose(self, units, by_article, sim, err=None, open_=None, spread=0.0
-                 ) -> list[tuple[frozenset[int], float, int]]:
-        """Each statement's proposal (support, score, centre) from the dense similarity matrix.
-
-        With ``err`` (how far each entry of ``sim`` may be from the exact one; ``spread``, the
-        difference of two entries of a row), the units of every decision those errors could
-        turn go into ``open_``."""
+    def _propose(self, units, by_article, sim) -> list[tuple[frozenset[int], float, int]]:
+        """Each statement's proposal (support, score, centre) from the dense similarity matrix."""
         proposals = []
         for i, u in enumerate(units):
             if not u.sentence:
@@ -323,119 +291,17 @@ class FactAligner:
                 if aid == u.article:
                     continue
                 j = max(idx, key=lambda k: sim[i, k])
-                if err is not None:
-                    open_ |= self._doubts(units, i, idx, by_article[u.article], sim, err, spread)
                 if (sim[i, j] < self.threshold or not compatible(u, units[j])
                         or not states(u.text, units[j].text)):
                     continue
                 # Near the threshold, ask that the match be mutual: i is also j's closest unit in
                 # i's article. Loose topical neighbours are rarely each other's best match.
                 back = max(by_article[u.article], key=lambda k: sim[j, k])
-                if sim[i, j] >= self.confident or sim[j, back] - sim[j, i] < MUTUAL_GAP:
+                if sim[i, j] >= self.confident or sim[j, back] - sim[j, i] < 0.02:
                     support.add(j)
                     score += sim[i, j]
             proposals.append((frozenset(support), score, i))
         return proposals
-
-    def _doubts(self, units, i, idx, own, sim, err, spread) -> set[int]:
-        """The units whose exact closeness could change what ``_propose`` takes for statement
-        ``i`` from the article of units ``idx`` (``own``: the units of i's article); empty when
-        every value within ``err`` of ``sim`` leads to the same choice. ``spread``: how far the
-        difference of two closenesses with a unit in common may be off (their errors partly
-        cancel), at most the sum of their ``err``."""
-        u = units[i]
-        row, slack = sim[i, idx], err[i, idx]
-        best = int(np.argmax(row))
-        # every unit that may be the article's closest one, and of those, the ones that may pass
-        near = row[best] - row <= np.minimum(slack + slack[best], spread)
-        maybe_best = [idx[k] for k in np.flatnonzero(near)]
-        passing = [idx[k] for k in np.flatnonzero(near & (row + slack >= self.threshold))
-                   if compatible(u, units[idx[k]]) and states(u.text, units[idx[k]].text)]
-        if not passing:
-            return set()  # nothing can come from this article
-        if len(maybe_best) > 1:
-            return {i, *maybe_best}
-        j = maybe_best[0]
-        e = float(err[i, j])
-        if sim[i, j] - e < self.threshold:
-            return {i, j}  # at the threshold
-        if sim[i, j] - e >= self.confident:
-            return set()  # taken without the mutual check, whatever the error
-        # the mutual check: how much closer to j than i is i's article's closest unit
-        gaps = sim[j, own] - sim[j, i]
-        off = np.minimum(err[j, own] + err[j, i], spread)
-        off[own.index(i)] = 0.0  # i against itself: no error
-        surely = (gaps + off).max() < MUTUAL_GAP
-        maybe = (gaps - off).max() < MUTUAL_GAP or sim[i, j] + e >= self.confident
-        if surely == maybe:
-            return set()
-        return {i, j, *(own[k] for k in np.flatnonzero(gaps + off >= (gaps - off).max()))}
-
-    def _open_orders(self, units, proposals, err) -> set[int]:
-        """The units of proposals whose order ``align`` could take differently under exact scores
-        and whose order matters: two with as many articles, scores within their errors, one's
-        support covering the other's (the first taken drops the second). A score is a sum of
-        pair closenesses, and closeness is symmetric, so a pair both scores count cancels out: a
-        proposal and its mirror (the same two units, each as the statement) tie exactly, and the
-        tie goes to the first unit, whatever the vectors."""
-        overlaps = _Accepted(units).overlaps
-        many = [(sup, score, frozenset((min(c, k), max(c, k)) for k in sup if k != c),
-                 len({units[k].article for k in sup}))
-                for sup, score, c in proposals]
-        many = [(sup, score, pairs, n) for sup, score, pairs, n in many if n > 1]
-        holders: dict[int, list[int]] = {}
-        for n, (sup, _, _, _) in enumerate(many):
-            for k in sup:
-                holders.setdefault(k, []).append(n)
-
-        def covers(a: frozenset[int], b: frozenset[int]) -> bool:
-            return all(any(j in a for j in overlaps[k]) for k in b)
-
-        out: set[int] = set()
-        for n, (sup, score, pairs, articles) in enumerate(many):
-            near = {m for k in sup for j in overlaps[k] for m in holders.get(j, ()) if m > n}
-            for m in near:
-                sup2, score2, pairs2, articles2 = many[m]
-                if articles2 != articles:
-                    continue
-                off = sum(float(err[a, b]) for a, b in pairs ^ pairs2)
-                if (off > 0 and abs(score - score2) <= off
-                        and (covers(sup, sup2) or covers(sup2, sup))):
-                    out |= sup | sup2
-        return out
-
-    def propose_checked(self, units, by_article, tolerance: float,
-                        difference_tolerance: float | None = None
-                        ) -> list[tuple[frozenset[int], float, int]]:
-        """``_propose`` from an embedder whose cosines may be off by ``tolerance``: wherever that
-        error could turn a decision (a closeness near the threshold or CONFIDENT, two candidates
-        close to each other, a mutual-best gap near MUTUAL_GAP, the order of two overlapping
-        proposals), the units involved are re-scored with the embedder's ``exact`` vectors, and
-        again until no decision is left open. So the proposals are those of the exact vectors
-        whenever the true error stays within ``tolerance``, at the cost of encoding the few
-        units near a decision twice. ``difference_tolerance``: how far the difference of two
-        cosines sharing a unit may be off (default, and at most, twice ``tolerance``)."""
-        texts = [u.text for u in units]
-        score = self.closeness(units)
-        vecs = self.embedder.encode(texts)
-        cos = cosines(vecs, vecs)
-        slack = tolerance * self.slope()
-        spread = self.slope() * min(2 * tolerance, difference_tolerance or 2 * tolerance)
-        exact = np.zeros(len(units), dtype=bool)
-        fine = np.zeros_like(vecs)
-        while True:
-            sim = score(cos)
-            err = np.where(np.outer(exact, exact), 0.0, slack)
-            open_: set[int] = set()
-            proposals = self._propose(units, by_article, sim, err, open_, spread)
-            open_ |= self._open_orders(units, proposals, err)
-            new = [k for k in sorted(open_) if not exact[k]]
-            if not new:
-                return proposals
-            fine[new] = self.embedder.exact([texts[k] for k in new])
-            exact[new] = True
-            idx = np.flatnonzero(exact)
-            cos[np.ix_(idx, idx)] = cosines(fine[idx], fine[idx])
 
     def _propose_blocked(self, units) -> list[tuple[frozenset[int], float, int]]:
         """``_propose`` for stories too large for a dense matrix: each unit is compared only with
@@ -454,10 +320,6 @@ class FactAligner:
         words = [content_words(u.text) for u in units]
         figures = [_numbers(u.text) for u in units]
         memo: dict[tuple[int, int], float] = {}
-        # int8 vectors (minilm-cascade): a closeness within their error of the threshold or of
-        # CONFIDENT is re-scored in fp32; here, unlike in propose_checked, the neighbour lists and
-        # near ties between candidates stay as the int8 cosines give them
-        slack = float(getattr(self.embedder, "tolerance", 0.0)) * COS_WEIGHT
 
         def sim(i: int, j: int) -> float:
             key = (i, j) if i < j else (j, i)
@@ -466,14 +328,7 @@ class FactAligner:
                 lex = len(wi & wj) / max(min(len(wi), len(wj)), 1)
                 if figures[i] and figures[j] and not figures[i] & figures[j]:
                     lex -= 0.3
-                value = COS_WEIGHT * float(cosines(vecs[i:i + 1], vecs[j:j + 1])[0, 0]) \
-                    + LEX_WEIGHT * lex
-                if slack and min(abs(value - self.threshold),
-                                 abs(value - self.confident)) <= slack:
-                    fine = self.embedder.exact([units[i].text, units[j].text])
-                    value = COS_WEIGHT * float(cosines(fine[:1], fine[1:])[0, 0]) \
-                        + LEX_WEIGHT * lex
-                memo[key] = value
+                memo[key] = COS_WEIGHT * float(vecs[i] @ vecs[j]) + LEX_WEIGHT * lex
             return memo[key]
 
         def best(i: int, article: str, extra: int | None = None) -> dict[str, int]:
@@ -497,7 +352,7 @@ class FactAligner:
                         or not states(u.text, units[j].text)):
                     continue
                 back = best(j, u.article, extra=i)[u.article]
-                if sim(i, j) >= self.confident or sim(j, back) - sim(j, i) < MUTUAL_GAP:
+                if sim(i, j) >= self.confident or sim(j, back) - sim(j, i) < 0.02:
                     support.add(j)
                     score += sim(i, j)
             proposals.append((frozenset(support), score, i))
@@ -514,13 +369,8 @@ class FactAligner:
         by_article: dict[str, list[int]] = {}
         for i, u in enumerate(units):
             by_article.setdefault(u.article, []).append(i)
-        tolerance = float(getattr(self.embedder, "tolerance", 0.0))
         if len(units) > BLOCK_FROM and not self.learned:
             proposals = self._propose_blocked(units)
-        elif tolerance:
-            proposals = self.propose_checked(
-                units, by_article, tolerance,
-                float(getattr(self.embedder, "difference_tolerance", 2 * tolerance)))
         else:
             proposals = self._propose(units, by_article, self.similarity(units))
         # Larger, tighter groups first; a proposal inside an accepted one adds nothing.

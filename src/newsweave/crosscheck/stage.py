@@ -153,16 +153,8 @@ class CrossChecker(StoryStage):
                 cache[key] = self.embedder.encode([sentence(n)])[0]
             return cache[key]
 
-        # int8 vectors (minilm-cascade): a cosine within their error of the cut is taken again
-        # from the fp32 ones, so figure conflicts are those of the fp32 model
-        tolerance = float(getattr(self.embedder, "tolerance", 0.0))
-
         def related(a, b) -> bool:
-            cos = float(vec(a) @ vec(b))
-            if tolerance and abs(cos - RELATED_COSINE) <= tolerance:
-                x, y = self.embedder.exact([sentence(a), sentence(b)])
-                cos = float(x @ y)
-            return cos >= RELATED_COSINE
+            return float(vec(a) @ vec(b)) >= RELATED_COSINE
 
         return related, sentence
 

@@ -123,12 +123,6 @@ def _weights() -> dict:
     return data
 
 
-def restatement_weights() -> dict:
-    """The pair model's weights: ``features`` (``PAIR_FEATURES``), ``coef``, ``intercept`` and
-    ``threshold``."""
-    return _weights()
-
-
 def restatement_threshold() -> float:
     """The probability from which ``restatement_probabilities`` says "restates" (chosen on ECB+
     dev, see bench/train_statements.py)."""
