@@ -252,3 +252,30 @@ def test_a_worker_encodes_with_the_callers_torch_threads():
             torch.set_num_threads(1)
     finally:
         torch.set_num_threads(before)
+
+
+def test_release_memory_returns_freed_heap_on_glibc_and_is_a_no_op_elsewhere(monkeypatch):
+    import ctypes
+    import sys
+
+    from newsweave.scale import memory
+
+    memory._malloc_trim.cache_clear()
+    glibc = sys.platform.startswith("linux") and hasattr(ctypes.CDLL(None), "malloc_trim")
+    assert memory.release_memory() is glibc
+    memory._malloc_trim.cache_clear()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    try:
+        assert memory.release_memory() is False
+    finally:
+        memory._malloc_trim.cache_clear()
+
+
+def test_runners_release_memory_after_each_block(monkeypatch):
+    from newsweave.scale import executors
+
+    calls = []
+    monkeypatch.setattr(executors, "release_memory", lambda: calls.append(1) or True)
+    executors.StageRunner([])([])
+    executors.StoryRunner([])([])
+    assert len(calls) == 2

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import ConfigError, missing_dependency
 from ..model import Article, replace
+from .memory import release_memory
 
 
 def run_stages(stages: Sequence, articles: Sequence[Article]) -> list[Article]:
@@ -76,7 +77,9 @@ class StageRunner:
 
     def __call__(self, articles: Sequence[Article]) -> list[Article]:
         self.warm_up()
-        return run_stages(self.stages, articles)
+        out = run_stages(self.stages, articles)
+        release_memory()  # a long run's resident size stays that of what it holds
+        return out
 
 
 class StoryRunner(StageRunner):
@@ -92,6 +95,7 @@ class StoryRunner(StageRunner):
                 for st in self.stages:
                     story = st.guarded(story, articles)
             out.append(story)
+        release_memory()
         return out
 
 
