@@ -10,8 +10,9 @@ syndicated near-copies) and analysed with ``group.mode: events`` (one story per 
 cross-checking works per story), first in this process (``--scheduler local``), then on a Dask
 LocalCluster of ``--workers`` one-thread worker processes (``--scheduler processes``; cluster
 start and model loading included). Printed per run: wall seconds for reading+cleaning, article
-stages, corpus stages, the whole; peak RSS of this process and of each worker; and whether the
-reports are identical (SHA-256 of the JSON report).
+stages, corpus stages, the whole; peak RSS of this process (the report streamed to a file, as
+``newsweave analyze -o`` writes it) and of each worker; and whether the reports are identical
+(SHA-256 of the JSON report).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def analyse(files: list[Path], executor=None, save: Path | None = None) -> dict:
     """One full run over ``files``, timed by phase; returns figures and the report's hash."""
     from newsweave.config import load_config
     from newsweave.pipeline import Pipeline, build_report
-    from newsweave.render import render
+    from newsweave.render import write_json
 
     config = load_config(group__mode="events", limits__max_articles=1_000_000)
     t0 = time.perf_counter()
@@ -62,16 +63,22 @@ def analyse(files: list[Path], executor=None, save: Path | None = None) -> dict:
         (problems if not hasattr(out, "sentences") else cleaned).append(out)
     t1 = time.perf_counter()
     articles = pipe.process_articles(cleaned)
+    del raws, cleaned  # Pipeline.run, as `analyze` runs it, keeps only the processed articles
     t2 = time.perf_counter()
     corpus = pipe.run_corpus(articles)
     t3 = time.perf_counter()
-    text = render(build_report(corpus, problems, inputs), "json")
-    if save is not None:
-        save.write_text(text, encoding="utf-8")
+    # streamed to a file as `newsweave analyze -o` writes it, then hashed from the file
+    report = save or Path(tempfile.mkstemp(suffix=".json")[1])
+    with report.open("w", encoding="utf-8") as fh:
+        write_json(build_report(corpus, problems, inputs), fh)
+    with report.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+    if save is None:
+        report.unlink()
     res = {"articles": len(articles), "stories": len(corpus.stories),
            "read_clean_s": round(t1 - t0, 1), "article_stages_s": round(t2 - t1, 1),
            "corpus_stages_s": round(t3 - t2, 1), "total_s": round(t3 - t0, 1),
-           "report_sha256": hashlib.sha256(text.encode()).hexdigest()[:16],
+           "report_sha256": digest,
            "rss_mb": round(_rss_mb())}
     if executor is not None and hasattr(executor, "client"):
         res["worker_rss_mb"] = [round(v) for v in executor.client.run(_worker_rss_mb).values()]

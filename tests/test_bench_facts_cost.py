@@ -6,16 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conftest import ROOT
-
-
-def _load():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("facts_cost", ROOT / "bench" / "facts_cost.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from .conftest import bench_module
 
 
 def _table():
@@ -35,12 +26,12 @@ def _table():
 
 
 def test_needed_texts_leave_out_copies_and_misses():
-    fc = _load()
+    fc = bench_module("facts_cost")
     assert fc.needed_texts([_table()], 0.6) == [{"p", "q"}]
 
 
 def test_word_screen_counts_kept_and_lost():
-    fc = _load()
+    fc = bench_module("facts_cost")
     # share >= 0.2 keeps p and r (via each other) and loses q, which p needed
     assert fc.word_screen([_table()], 0.2, 0.6) == (2, 1)
     assert fc.word_screen([_table()], 0.05, 0.6) == (3, 0)

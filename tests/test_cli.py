@@ -170,3 +170,19 @@ def test_event_grouping_keeps_two_events_apart(tmp_path, seeds_dir):
         kinds = {a[:3].isdigit() and a.split("_", 1)[1][:1].isalpha() and "-" in a for a in story["articles"]}
         assert len(kinds) == 1, story["articles"]  # never an example article with a seed article
     assert sum(len(s["articles"]) for s in data["stories"]) == 12
+
+
+def test_a_report_that_fails_while_written_leaves_no_file(tmp_path):
+    from newsweave.cli import _write_file
+
+    out = tmp_path / "r.json"
+
+    def fail(fh):
+        fh.write("{\n")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        _write_file(out, fail)
+    assert not out.exists() and not list(tmp_path.iterdir())
+    _write_file(out, lambda fh: fh.write("{}\n"))
+    assert out.read_text() == "{}\n" and [p.name for p in tmp_path.iterdir()] == ["r.json"]

@@ -114,3 +114,19 @@ def test_an_update_is_drawn_as_a_series_on_a_time_axis():
     for label in ("81", "120", "257", "2024-08-13"):  # values and dates always written
         assert f">{label}</text>" in svg
     assert update_svg(Update("x", (UpdatePoint(1, "one", "a", 0, 3, None),))) == ""
+
+
+def test_streamed_json_is_the_text_of_one_dump(example_report):
+    """write_json writes the long lists an element at a time; the text is what one json.dumps of
+    the whole report gives, for a full report and for one with empty lists."""
+    import io
+
+    from newsweave.model import Report
+    from newsweave.render.json import report_dict, write_json
+
+    for report in (example_report, Report((), (), (), inputs=0)):
+        buf = io.StringIO()
+        write_json(report, buf)
+        assert buf.getvalue() == json.dumps(report_dict(report), ensure_ascii=False,
+                                            indent=2) + "\n"
+    assert json.loads(buf.getvalue())["articles"] == []

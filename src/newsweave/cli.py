@@ -234,10 +234,23 @@ def report_targets(outputs: list[str] | None, formats: str | None) -> list[tuple
     return out
 
 
+def _write_file(path: Path, fill) -> None:
+    """``fill(fh)`` into ``path`` through a temporary file beside it, renamed when complete, so a
+    run that fails while writing never leaves half a report under the name asked for."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("w", encoding="utf-8") as fh:
+            fill(fh)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from .config import load_config
     from .pipeline import Pipeline
-    from .render import render
+    from .render import write
 
     targets = report_targets(args.output, args.format)  # a bad -o/--format fails before the run
     config = load_config(args.config)
@@ -249,12 +262,10 @@ def _analyze(args: argparse.Namespace) -> int:
         progress.close()
     written = []
     for out, fmt in targets:
-        text = render(report, fmt)
         if out is None:
-            sys.stdout.write(text)
+            write(report, fmt, sys.stdout)
             continue
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        _write_file(out, lambda fh, fmt=fmt: write(report, fmt, fh))
         written.append(str(out))
     input_problems = sum(1 for p in report.problems if p.kind != "warning")
     if not args.quiet:
@@ -380,16 +391,16 @@ def _search(args) -> int:
 
 def _export(args) -> int:
     from .model import Report, Story, from_dict
-    from .render import render
+    from .render import write
 
     with _open_store(args.db) as store:
         articles = store.load_articles()
         stories = [from_dict(Story, store.story(r["id"])) for r in store.stories(limit=10**9)]
-    text = render(Report(tuple(articles), (), tuple(stories), inputs=len(articles)), args.format)
+    report = Report(tuple(articles), (), tuple(stories), inputs=len(articles))
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write_file(Path(args.output), lambda fh: write(report, args.format, fh))
     else:
-        sys.stdout.write(text)
+        write(report, args.format, sys.stdout)
     return EXIT_OK
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from ..model import Report
 from .html import render_html
-from .json import render_json, report_dict
+from .json import render_json, report_dict, write_json
 from .markdown import render_markdown
 
 FORMATS = {"json": render_json, "md": render_markdown, "html": render_html}
@@ -14,4 +16,13 @@ def render(report: Report, fmt: str) -> str:
     return FORMATS[fmt](report)
 
 
-__all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown", "report_dict"]
+def write(report: Report, fmt: str, fh: TextIO) -> None:
+    """``render(report, fmt)`` written to ``fh``; JSON is streamed (``write_json``)."""
+    if fmt == "json":
+        write_json(report, fh)
+    else:
+        fh.write(render(report, fmt))
+
+
+__all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown", "report_dict",
+           "write", "write_json"]
