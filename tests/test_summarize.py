@@ -391,3 +391,25 @@ def test_disputes_found_through_the_index_as_through_every_conflict(summarizer):
     found = [touched(index, [c]) for c in cands]
     assert found == [direct(c) for c in cands]
     assert any(found)
+
+
+def test_the_ilp_is_bounded_by_work_not_by_the_wall_clock(monkeypatch):
+    """A summary must not change with the machine's load: HiGHS gets a node limit, and a
+    wall-clock limit far above what DUC-sized problems need (bench/RESULTS.md, #23)."""
+    import numpy as np
+    import scipy.optimize
+
+    from newsweave.summarize import select
+
+    seen = {}
+    real = scipy.optimize.milp
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs["options"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", spy)
+    concepts = [frozenset({0}), frozenset({1}), frozenset({2})]
+    got = select.ilp(concepts, np.array([1.0, 2.0, 3.0]), np.zeros(3), [5, 5, 5], 10)
+    assert got == [1, 2]
+    assert seen["node_limit"] == select.ILP_NODES and seen["time_limit"] >= 60
