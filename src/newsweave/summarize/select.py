@@ -89,8 +89,9 @@ def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarr
         lengths: Sequence[int], budget: int, excluded: Sequence[frozenset[int]] = (),
         extras: Sequence[frozenset[int]] = (), extra_lengths: Sequence[int] = (),
         extra_values: Sequence[float] = (), max_extras: int | None = None,
-        time_limit: float = ILP_SECONDS) -> list[int] | None:
-    """The exact optimum (None when SciPy is missing or HiGHS finds no solution in time).
+        time_limit: float = ILP_SECONDS, node_limit: int = ILP_NODES) -> list[int] | None:
+    """The exact optimum (None when SciPy is missing or HiGHS finds no solution within its
+    limits; at a limit, the best solution found so far).
 
     Arguments as for ``greedy``; an extra's length counts once if any chosen sentence brings it.
     """
@@ -146,7 +147,7 @@ def ilp(concepts: Sequence[frozenset[int]], weights: np.ndarray, bonus: np.ndarr
     A = coo_matrix((vals, (rows, cols)), shape=(r, n + m + g)).tocsr()
     res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=np.ones(n + m + g),
                bounds=Bounds(0, 1),
-               options={"time_limit": time_limit, "node_limit": ILP_NODES, "disp": False})
+               options={"time_limit": time_limit, "node_limit": node_limit, "disp": False})
     if res.x is None or res.status not in (0, 1):
         return None
     return [j for j in range(n) if res.x[j] > 0.5]
